@@ -1,0 +1,177 @@
+"""The shadow SQLite catalog, kept inside the engine so it survives restarts and is shared.
+
+The engine knows its own schema but not SQLite's: the original DDL text (sqlite_master.sql), declared
+types (affinity, PARSE_DECLTYPES, PRAGMA table_info), which column is the rowid, AUTOINCREMENT
+sequences, user_version. This module holds that model in memory and persists it in three tables.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+MASTER = "_hsq_master"
+META = "_hsq_meta"
+SEQUENCE = "_hsq_sequence"
+HIDDEN_ROWID = "rowid"  # the engine column that holds the rowid of a table with no rowid alias
+
+BOOTSTRAP = (
+    f"CREATE TABLE IF NOT EXISTS {MASTER} (seq BIGINT PRIMARY KEY, type TEXT, name TEXT, "
+    "tbl_name TEXT, sql TEXT, info TEXT)",
+    f"CREATE TABLE IF NOT EXISTS {META} (key TEXT PRIMARY KEY, value BIGINT)",
+    f"CREATE TABLE IF NOT EXISTS {SEQUENCE} (name TEXT PRIMARY KEY, seq BIGINT)",
+)
+
+
+@dataclass
+class Column:
+    name: str
+    decltype: str = ""
+    notnull: bool = False
+    default: str | None = None  # the default's SQL text as written, for PRAGMA table_info
+    pk: int = 0  # 1-based position in the primary key, 0 if not part of it
+    collate: str | None = None
+
+
+@dataclass
+class Table:
+    name: str
+    columns: list[Column]
+    rowid: str | None  # the engine column holding the rowid; None for WITHOUT ROWID
+    autoincrement: bool = False
+    uniques: list[tuple[str, ...]] = field(default_factory=list)  # every unique key, pk first
+    foreign_keys: list[dict[str, Any]] = field(default_factory=list)
+    without_rowid: bool = False
+
+    def column(self, name: str) -> Column | None:
+        lname = name.lower()
+        for col in self.columns:
+            if col.name.lower() == lname:
+                return col
+        return None
+
+    @property
+    def rowid_alias(self) -> str | None:
+        """The declared INTEGER PRIMARY KEY column, if the rowid has one."""
+        if self.rowid and self.rowid != HIDDEN_ROWID:
+            return self.rowid
+        return None
+
+    def to_json(self) -> str:
+        return json.dumps({
+            "columns": [c.__dict__ for c in self.columns], "rowid": self.rowid,
+            "autoincrement": self.autoincrement, "uniques": self.uniques,
+            "foreign_keys": self.foreign_keys, "without_rowid": self.without_rowid,
+        })
+
+    @classmethod
+    def from_json(cls, name: str, text: str) -> "Table":
+        data = json.loads(text)
+        return cls(
+            name=name, columns=[Column(**c) for c in data["columns"]], rowid=data["rowid"],
+            autoincrement=data["autoincrement"], uniques=[tuple(u) for u in data["uniques"]],
+            foreign_keys=data["foreign_keys"], without_rowid=data["without_rowid"],
+        )
+
+
+@dataclass
+class Index:
+    name: str
+    table: str
+    columns: list[str]
+    unique: bool
+
+    def to_json(self) -> str:
+        return json.dumps({"columns": self.columns, "unique": self.unique})
+
+
+@dataclass
+class Entry:
+    """One sqlite_master row."""
+    seq: int
+    type: str
+    name: str
+    tbl_name: str
+    sql: str | None
+    info: str | None = None
+
+
+class Catalog:
+    """The SQLite schema of one database, as the application declared it."""
+
+    def __init__(self) -> None:
+        self.version = 0
+        self.entries: dict[str, Entry] = {}  # lower-case name -> entry
+        self.tables: dict[str, Table] = {}
+        self.views: dict[str, Table] = {}  # a view's columns, as SQLite names them
+        self.indexes: dict[str, Index] = {}
+        self.user_version = 0
+        self.foreign_keys = False  # PRAGMA foreign_keys is per connection in SQLite; see pragma.py
+
+    def load(self, rows: list[tuple], meta: dict[str, int]) -> None:
+        self.entries.clear()
+        self.tables.clear()
+        self.views.clear()
+        self.indexes.clear()
+        for seq, typ, name, tbl_name, sql, info in rows:
+            self._add(Entry(seq, typ, name, tbl_name, sql, info))
+        self.user_version = meta.get("user_version", 0)
+        self.version = meta.get("schema_version", 0)
+
+    def _add(self, entry: Entry) -> None:
+        key = entry.name.lower()
+        self.entries[key] = entry
+        if entry.type == "table" and entry.info:
+            self.tables[key] = Table.from_json(entry.name, entry.info)
+        elif entry.type == "view" and entry.info:
+            self.views[key] = Table.from_json(entry.name, entry.info)
+        elif entry.type == "index" and entry.info:
+            data = json.loads(entry.info)
+            self.indexes[key] = Index(entry.name, entry.tbl_name, data["columns"], data["unique"])
+
+    def next_seq(self) -> int:
+        return max((e.seq for e in self.entries.values()), default=0) + 1
+
+    def add(self, entry: Entry) -> None:
+        self._add(entry)
+        self.version += 1
+
+    def remove(self, name: str) -> Entry | None:
+        key = name.lower()
+        entry = self.entries.pop(key, None)
+        self.tables.pop(key, None)
+        self.views.pop(key, None)
+        self.indexes.pop(key, None)
+        self.version += 1
+        return entry
+
+    def table(self, name: str) -> Table | None:
+        return self.tables.get(name.lower())
+
+    def relation(self, name: str) -> Table | None:
+        """A table or a view: anything a query can read columns from."""
+        key = name.lower()
+        return self.tables.get(key) or self.views.get(key)
+
+    def unique_keys(self, table: Table) -> list[tuple[str, ...]]:
+        """Every unique key of a table: its constraints, then its unique indexes."""
+        keys = list(table.uniques)
+        lname = table.name.lower()
+        for index in self.indexes.values():
+            if index.unique and index.table.lower() == lname and tuple(index.columns) not in keys:
+                keys.append(tuple(index.columns))
+        return keys
+
+    def kind(self, name: str) -> str | None:
+        entry = self.entries.get(name.lower())
+        return entry.type if entry else None
+
+    def dependents(self, table: str) -> list[Entry]:
+        """Indexes and triggers that go with a table when it is dropped."""
+        ltable = table.lower()
+        return [e for e in self.entries.values()
+                if e.type in ("index", "trigger") and e.tbl_name.lower() == ltable]
+
+    def master_rows(self) -> list[tuple]:
+        return [(e.type, e.name, e.tbl_name, e.seq + 1, e.sql)
+                for e in sorted(self.entries.values(), key=lambda e: e.seq)]

@@ -1,0 +1,718 @@
+"""sqlite3.Connection on a Database: parameters, transactions, locking, and result shaping."""
+from __future__ import annotations
+
+import sqlite3 as _stdlib
+import threading
+import warnings
+from typing import Any, Callable, Iterable
+
+from . import storage
+from .cursor import Cursor
+from .errors import engine_error
+from .exceptions import (
+    DatabaseError, DataError, Error, IntegrityError, InterfaceError, InternalError,
+    NotSupportedError, OperationalError, ProgrammingError, Warning, make_error,
+)
+from .rewrite.plan import AUTO_ROWID, ROWID_BASE, Plan
+from .values import adapt, as_converter_input, bind
+
+LEGACY_TRANSACTION_CONTROL = -1
+_ISOLATION_LEVELS = ("", "DEFERRED", "IMMEDIATE", "EXCLUSIVE")
+_BASE_TYPES = (int, float, str, bytearray)
+
+
+class Connection:
+    Warning = Warning
+    Error = Error
+    InterfaceError = InterfaceError
+    DatabaseError = DatabaseError
+    DataError = DataError
+    OperationalError = OperationalError
+    IntegrityError = IntegrityError
+    InternalError = InternalError
+    ProgrammingError = ProgrammingError
+    NotSupportedError = NotSupportedError
+
+    def __init__(self, database: Any, timeout: float = 5.0, detect_types: int = 0,
+                 isolation_level: str | None = "", check_same_thread: bool = True,
+                 factory: Any = None, cached_statements: int = 128, uri: bool = False, *,
+                 autocommit: Any = LEGACY_TRANSACTION_CONTROL, mode: str | None = None,
+                 dsn: str | None = None) -> None:
+        self._closed = True  # until the database is open, every method reports a closed one
+        self._thread = threading.get_ident()
+        self._check_same_thread = bool(check_same_thread)
+        self._validate_autocommit(autocommit)
+        self._isolation_level = self._validate_isolation(isolation_level)
+        target = storage.Target(database, uri)
+        self._db = storage.open_database(target)
+        self._closed = False
+        self.timeout = float(timeout)
+        self.detect_types = int(detect_types)
+        self._autocommit = autocommit
+        self.row_factory: Any = None
+        self.text_factory: Any = str
+        self._in_tx = False  # the engine has an open transaction for this connection
+        self._savepoints: list[str] = []
+        self._tx_from_savepoint = False
+        self._catalog_dirty = False  # DDL ran in the open transaction
+        self._last_rowid = 0
+        self._total_changes = 0
+        self._trace: Callable[[str], Any] | None = None
+        self._interrupted = False
+        self._running = False
+        self._session = _Session(self)
+
+    # -- guards ------------------------------------------------------------------------------
+    def _check_thread(self) -> None:
+        if self._check_same_thread and threading.get_ident() != self._thread:
+            raise ProgrammingError(
+                "SQLite objects created in a thread can only be used in that same thread. "
+                f"The object was created in thread id {self._thread} and this is thread id "
+                f"{threading.get_ident()}.")
+
+    def _check(self) -> None:
+        if self._closed:
+            raise ProgrammingError("Cannot operate on a closed database.")
+        self._check_thread()
+
+    @staticmethod
+    def _validate_isolation(level: Any) -> str | None:
+        if level is None:
+            return None
+        if not isinstance(level, str):
+            raise TypeError("isolation_level must be str or None")
+        if level.upper() not in _ISOLATION_LEVELS:
+            raise ValueError("isolation_level string must be '', 'DEFERRED', 'IMMEDIATE', or "
+                             "'EXCLUSIVE'")
+        return level
+
+    @staticmethod
+    def _validate_autocommit(value: Any) -> None:
+        if value is not LEGACY_TRANSACTION_CONTROL and value != LEGACY_TRANSACTION_CONTROL \
+                and not isinstance(value, bool):
+            raise ValueError("autocommit must be True, False, or "
+                             "sqlite3.LEGACY_TRANSACTION_CONTROL")
+
+    # -- properties --------------------------------------------------------------------------
+    @property
+    def isolation_level(self) -> str | None:
+        self._check()
+        return self._isolation_level
+
+    @isolation_level.setter
+    def isolation_level(self, value: Any) -> None:
+        self._check()
+        level = self._validate_isolation(value)
+        if level is None and self._legacy and self._in_tx:
+            self._commit_tx()
+        self._isolation_level = level
+
+    @property
+    def autocommit(self) -> Any:
+        self._check()
+        return self._autocommit
+
+    @autocommit.setter
+    def autocommit(self, value: Any) -> None:
+        self._check()
+        self._validate_autocommit(value)
+        if value is True and self._in_tx:
+            self._commit_tx()
+        self._autocommit = value
+
+    @property
+    def _legacy(self) -> bool:
+        return self._autocommit is LEGACY_TRANSACTION_CONTROL or (
+            not isinstance(self._autocommit, bool) and self._autocommit == -1)
+
+    @property
+    def in_transaction(self) -> bool:
+        self._check()
+        return self._in_tx or self._autocommit is False
+
+    @property
+    def total_changes(self) -> int:
+        self._check()
+        return self._total_changes
+
+    # -- cursors and shortcuts ---------------------------------------------------------------
+    def cursor(self, factory: Callable[..., Cursor] = Cursor) -> Cursor:
+        self._check()
+        cur = factory(self)
+        if not isinstance(cur, Cursor):
+            raise TypeError("factory must return a cursor, not " + type(cur).__name__)
+        if self.row_factory is not None:
+            cur.row_factory = self.row_factory
+        return cur
+
+    def execute(self, sql: str, parameters: Any = (), /) -> Cursor:
+        return self.cursor().execute(sql, parameters)
+
+    def executemany(self, sql: str, parameters: Iterable, /) -> Cursor:
+        return self.cursor().executemany(sql, parameters)
+
+    def executescript(self, sql_script: str, /) -> Cursor:
+        return self.cursor().executescript(sql_script)
+
+    # -- transactions ------------------------------------------------------------------------
+    def commit(self) -> None:
+        self._check()
+        if self._in_tx:
+            self._commit_tx()
+
+    def rollback(self) -> None:
+        self._check()
+        if self._in_tx:
+            self._rollback_tx()
+
+    def _begin_tx(self, mode: str = "DEFERRED") -> None:
+        db = self._db
+        db.lock.acquire(self, self.timeout)
+        try:
+            db.engine.execute("BEGIN", ())
+        except Exception as exc:
+            db.lock.release(self)
+            raise engine_error(exc, db.catalog) from None
+        self._in_tx = True
+        self._savepoints = []
+        self._tx_from_savepoint = False
+
+    def _end_tx(self, verb: str) -> None:
+        db = self._db
+        try:
+            db.engine.execute(verb, ())
+        except Exception as exc:
+            err = engine_error(exc, db.catalog)
+            if verb == "COMMIT":
+                try:
+                    db.engine.execute("ROLLBACK", ())
+                except Exception:
+                    pass
+                self._after_rollback()
+            raise err from None
+        finally:
+            self._in_tx = False
+            self._savepoints = []
+            db.lock.release(self)
+        if verb == "ROLLBACK":
+            self._after_rollback()
+        self._catalog_dirty = False
+
+    def _commit_tx(self) -> None:
+        self._trace_sql("COMMIT")
+        self._end_tx("COMMIT")
+
+    def _rollback_tx(self) -> None:
+        self._trace_sql("ROLLBACK")
+        self._end_tx("ROLLBACK")
+
+    def _after_rollback(self) -> None:
+        """Rolled-back rows may have held the largest rowids; rolled-back DDL the catalog."""
+        self._db.forget_rowids()
+        if self._catalog_dirty:
+            self._db.reload_catalog()
+            self._catalog_dirty = False
+
+    def _control(self, plan: Plan) -> None:
+        """BEGIN / COMMIT / ROLLBACK / SAVEPOINT / RELEASE written in SQL."""
+        kind = plan.tx
+        if kind == "begin":
+            if self._in_tx:
+                raise make_error(OperationalError, "cannot start a transaction within a transaction")
+            self._begin_tx(plan.tx_arg or "DEFERRED")
+        elif kind == "commit":
+            if not self._in_tx:
+                raise make_error(OperationalError, "cannot commit - no transaction is active")
+            self._end_tx("COMMIT")
+        elif kind == "rollback":
+            if not self._in_tx:
+                raise make_error(OperationalError, "cannot rollback - no transaction is active")
+            self._end_tx("ROLLBACK")
+        elif kind == "savepoint":
+            if not self._in_tx:
+                self._begin_tx()
+                self._tx_from_savepoint = True
+            self._engine_control(f'SAVEPOINT "{_sp(plan.tx_arg)}"')
+            self._savepoints.append(plan.tx_arg)
+        elif kind in ("release", "rollback_to"):
+            depth = self._find_savepoint(plan.tx_arg)
+            if kind == "release":
+                del self._savepoints[depth:]
+                if not self._savepoints and self._tx_from_savepoint:
+                    self._end_tx("COMMIT")
+                else:
+                    self._engine_control(f'RELEASE SAVEPOINT "{_sp(plan.tx_arg)}"')
+            else:
+                del self._savepoints[depth + 1:]
+                self._engine_control(f'ROLLBACK TO SAVEPOINT "{_sp(plan.tx_arg)}"')
+                self._after_rollback()
+
+    def _find_savepoint(self, name: str | None) -> int:
+        lname = (name or "").lower()
+        for depth in range(len(self._savepoints) - 1, -1, -1):
+            if self._savepoints[depth].lower() == lname:
+                return depth
+        raise make_error(OperationalError, f"no such savepoint: {name}")
+
+    def _engine_control(self, sql: str) -> None:
+        try:
+            self._db.engine.execute(sql, ())
+        except Exception as exc:
+            raise engine_error(exc, self._db.catalog) from None
+
+    # -- statements --------------------------------------------------------------------------
+    def _plan(self, sql: str) -> Plan:
+        try:
+            return self._db.plan(sql)
+        except Error:
+            raise
+        except RecursionError:
+            raise make_error(OperationalError, "parser stack overflow") from None
+        except Exception as exc:  # a construct the translator cannot handle
+            raise make_error(OperationalError,
+                             f"heliosdb_sqlite could not translate this statement: {exc}") from None
+
+    def _bind(self, plan: Plan, parameters: Any) -> list:
+        """SQLite parameter values by index (0-based), adapted and checked as sqlite3 does."""
+        spec = plan.params
+        count = spec.count
+        adapters = _stdlib.adapters
+        base_adapted = bool(adapters) and any((t, _stdlib.PrepareProtocol) in adapters
+                                              for t in _BASE_TYPES)
+        if type(parameters) in (tuple, list) or (
+                not isinstance(parameters, dict) and _is_sequence(parameters)):
+            supplied = len(parameters)
+            if supplied != count:
+                raise ProgrammingError(
+                    f"Incorrect number of bindings supplied. The current statement uses {count}, "
+                    f"and there are {supplied} supplied.")
+            if count and any(spec.names):
+                warnings.warn("Binding named parameters from a sequence is deprecated",
+                              DeprecationWarning, stacklevel=4)
+            values = [parameters[i] for i in range(count)]
+        elif isinstance(parameters, dict):
+            values = []
+            for i, name in enumerate(spec.names, 1):
+                if name is None:
+                    raise ProgrammingError(
+                        f"Binding {i} has no name, but you supplied a dictionary (which has only "
+                        "names).")
+                try:
+                    values.append(parameters[name[1:]])
+                except KeyError:
+                    raise ProgrammingError(
+                        f"You did not supply a value for binding parameter {name}.") from None
+        else:
+            raise ProgrammingError("parameters are of unsupported type")
+        out = []
+        for i, value in enumerate(values, 1):
+            out.append(bind(adapt(value, adapters, base_adapted), i))
+        return out
+
+    def _execute(self, cursor: Cursor, sql: str, parameters: Any, many: bool,
+                 implicit_begin: bool = True) -> None:
+        plan = self._plan(sql)
+        if plan.tx is not None:
+            self._trace_sql(sql)
+            self._control(plan)
+            cursor.rowcount = -1
+            cursor.lastrowid = self._last_rowid
+            return
+        values = self._bind(plan, parameters)
+        if plan.pragma is not None:
+            self._trace_sql(sql)
+            names, rows = plan.pragma(self._session)
+            cursor._set_result(rows, _description(names) if rows or names else None)
+            cursor.lastrowid = self._last_rowid
+            return
+        if not plan.steps:
+            self._trace_sql(sql)
+            cursor.lastrowid = self._last_rowid
+            return
+        self._run(cursor, plan, values, sql, implicit_begin)
+        cursor.lastrowid = self._last_rowid
+
+    def _run(self, cursor: Cursor, plan: Plan, values: list, sql: str,
+             implicit_begin: bool) -> int:
+        """Carry out a plan's engine steps under the database lock; the affected row count."""
+        if implicit_begin and not self._in_tx:
+            if self._autocommit is False or (
+                    self._legacy and self._isolation_level is not None and plan.is_dml):
+                self._trace_sql(f"BEGIN {self._isolation_level or ''}".rstrip() + " ")
+                self._begin_tx(self._isolation_level or "DEFERRED")
+        self._trace_sql(sql)
+        db = self._db
+        own_tx = False
+        if not self._in_tx:
+            db.lock.acquire(self, self.timeout)
+            # several engine statements (REPLACE's delete + insert, DDL + catalog) commit as one
+            if len(plan.steps) > 1 or plan.catalog_change is not None or (
+                    plan.insert is not None and plan.insert.autoincrement):
+                try:
+                    db.engine.execute("BEGIN", ())
+                except Exception as exc:
+                    db.lock.release(self)
+                    raise engine_error(exc, db.catalog) from None
+                own_tx = True
+        self._running = True
+        try:
+            affected = self._steps(cursor, plan, values)
+            if plan.catalog_change is not None:
+                plan.catalog_change(db)
+                self._catalog_dirty = self._in_tx
+            if own_tx:
+                db.engine.execute("COMMIT", ())
+        except BaseException as exc:
+            if own_tx:
+                try:
+                    db.engine.execute("ROLLBACK", ())
+                except Exception:
+                    pass
+            if plan.insert is not None or plan.catalog_change is not None:
+                db.forget_rowids()
+                if plan.catalog_change is not None:
+                    db.reload_catalog()
+            if isinstance(exc, Exception):
+                raise engine_error(exc, db.catalog) from None
+            raise
+        finally:
+            self._running = False
+            if not self._in_tx:
+                db.lock.release(self)
+        if self._interrupted:
+            self._interrupted = False
+            raise make_error(OperationalError, "interrupted", "SQLITE_INTERRUPT")
+        return affected
+
+    def _steps(self, cursor: Cursor, plan: Plan, values: list) -> int:
+        db = self._db
+        engine = db.engine
+        insert = plan.insert
+        next_rowid = 0
+        if insert is not None:
+            for index in insert.rowid_params:
+                if values[index - 1] is None:
+                    next_rowid = next_rowid or db.largest_rowid(insert.table, insert.rowid,
+                                                                insert.autoincrement) + 1
+                    values[index - 1] = next_rowid
+                    next_rowid += 1
+        rows_out: list = []
+        affected = 0
+        inserted_ids: list[int] = []
+        for step in plan.steps:
+            params = []
+            for index in step.params:
+                if index > 0:
+                    params.append(values[index - 1])
+                elif index == AUTO_ROWID:
+                    if not next_rowid:
+                        next_rowid = db.largest_rowid(insert.table, insert.rowid,
+                                                      insert.autoincrement) + 1
+                    params.append(next_rowid)
+                    next_rowid += 1
+                elif index == ROWID_BASE:
+                    params.append(db.largest_rowid(insert.table, insert.rowid,
+                                                   insert.autoincrement))
+            if step.returns_rows:
+                result = engine.query(step.sql, params)
+                if insert is not None and plan.shape is None:
+                    inserted_ids.extend(r[0] for r in result.rows)
+                    affected += len(result.rows)
+                else:
+                    rows_out.extend(result.rows)
+                    affected += len(result.rows)
+            else:
+                count = engine.execute(step.sql, params)
+                if insert is None:
+                    affected += count
+        if insert is not None and inserted_ids:
+            self._last_rowid = inserted_ids[-1]
+            db.note_rowids(insert.table, max(inserted_ids), insert.autoincrement)
+        elif plan.touches is not None and affected:
+            db.forget_rowids(plan.touches)
+        if plan.is_dml:
+            cursor.rowcount = affected
+            self._total_changes += affected
+        if plan.shape is not None:
+            cursor._set_result(self._shape_rows(plan, rows_out), self._description(plan))
+        return affected
+
+    def _description(self, plan: Plan) -> tuple | None:
+        names = plan.shape.names
+        if names is None:
+            return None
+        if self.detect_types & PARSE_COLNAMES:
+            names = tuple(_colname(n) for n in names)
+        return _description(names)
+
+    def _shape_rows(self, plan: Plan, rows: list) -> list:
+        converters = plan.shape.converters
+        if any(c is not None for c in converters):
+            rows = [tuple(v if c is None or v is None else c(v) for c, v in zip(converters, r))
+                    for r in rows]
+        text_factory = self.text_factory
+        if text_factory is not str:
+            rows = [tuple(_text(v, text_factory) for v in r) for r in rows]
+        if self.detect_types:
+            funcs = self._type_converters(plan)
+            if any(funcs):
+                rows = [tuple(v if f is None or v is None else f(as_converter_input(v))
+                              for f, v in zip(funcs, r)) for r in rows]
+        return rows
+
+    def _type_converters(self, plan: Plan) -> list:
+        converters = _stdlib.converters
+        names = plan.shape.names or ()
+        decltypes = plan.shape.decltypes or (None,) * len(names)
+        out = []
+        for name, decl in zip(names, decltypes):
+            func = None
+            if self.detect_types & PARSE_COLNAMES and "[" in name:
+                key = name[name.index("[") + 1:].split("]")[0]
+                func = converters.get(key.upper())
+            if func is None and self.detect_types & PARSE_DECLTYPES and decl:
+                key = decl.split("(")[0].strip().split(" ")[0]
+                func = converters.get(key.upper())
+            out.append(func)
+        return out
+
+    def _executemany(self, cursor: Cursor, sql: str, seq_of_parameters: Iterable) -> None:
+        plan = self._plan(sql)
+        if plan.returns_rows and plan.verb == "SELECT":
+            raise ProgrammingError("executemany() can only execute DML statements.")
+        total = 0
+        saved = self._last_rowid
+        for parameters in seq_of_parameters:
+            self._execute(cursor, sql, parameters, many=True)
+            if cursor.rowcount > 0:
+                total += cursor.rowcount
+        cursor.rowcount = total if plan.is_dml else -1
+        cursor.lastrowid = cursor.lastrowid if cursor.lastrowid is not None else saved
+        cursor.description = None
+        cursor._rows = []
+
+    def _executescript(self, cursor: Cursor, script: str) -> None:
+        from .rewrite import split_script
+        if self._in_tx and self._autocommit is not False:
+            self._commit_tx()
+        for statement in split_script(script):
+            self._execute(cursor, statement, (), many=False, implicit_begin=False)
+        cursor.description = None
+        cursor._rows = []
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._check_thread()
+        try:
+            if self._in_tx:
+                self._end_tx("ROLLBACK")
+        finally:
+            self._closed = True
+            storage.release(self._db)
+
+    def __enter__(self) -> "Connection":
+        self._check()
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        if self._autocommit is True:
+            return False
+        if exc_type is None:
+            try:
+                self.commit()
+            except Error:
+                self.rollback()
+                raise
+        else:
+            self.rollback()
+        return False
+
+    def __del__(self) -> None:
+        if not getattr(self, "_closed", True):
+            try:
+                if self._in_tx:
+                    self._end_tx("ROLLBACK")
+            except Exception:
+                pass
+            self._closed = True
+            storage.release(self._db)
+
+    # -- callbacks and SQLite C-API features -------------------------------------------------
+    def set_trace_callback(self, trace_callback: Callable[[str], Any] | None) -> None:
+        self._check()
+        self._trace = trace_callback
+
+    def _trace_sql(self, sql: str) -> None:
+        if self._trace is not None:
+            try:
+                self._trace(sql)
+            except Exception:
+                if _callback_tracebacks[0]:
+                    import traceback
+                    traceback.print_exc()
+
+    def interrupt(self) -> None:
+        if self._closed:
+            raise ProgrammingError("Cannot operate on a closed database.")
+        if self._running:
+            self._interrupted = True
+
+    def iterdump(self):
+        self._check()
+        from .dump import iterdump
+        return iterdump(self)
+
+    def backup(self, target: Any, *, pages: int = -1, progress: Any = None, name: str = "main",
+               sleep: float = 0.250) -> None:
+        self._check()
+        from .dump import backup
+        backup(self, target, pages=pages, progress=progress, name=name)
+
+    def _unsupported(self, feature: str):
+        self._check()
+        raise NotSupportedError(f"{feature} is not supported by heliosdb_sqlite: the engine "
+                                "cannot call back into Python")
+
+    def create_function(self, name, narg, func, *, deterministic=False) -> None:
+        if func is None:
+            self._check()
+            return
+        self._unsupported("create_function")
+
+    def create_aggregate(self, name, n_arg, aggregate_class) -> None:
+        if aggregate_class is None:
+            self._check()
+            return
+        self._unsupported("create_aggregate")
+
+    def create_window_function(self, name, num_params, aggregate_class, /) -> None:
+        if aggregate_class is None:
+            self._check()
+            return
+        self._unsupported("create_window_function")
+
+    def create_collation(self, name, callable_) -> None:
+        self._check()
+        if callable_ is not None and not callable(callable_):
+            raise TypeError("parameter must be callable")
+        if callable_ is not None:
+            self._unsupported("create_collation")
+
+    def set_authorizer(self, authorizer_callback) -> None:
+        if authorizer_callback is None:
+            self._check()
+            return
+        self._unsupported("set_authorizer")
+
+    def set_progress_handler(self, progress_handler, n) -> None:
+        if progress_handler is None:
+            self._check()
+            return
+        self._unsupported("set_progress_handler")
+
+    def enable_load_extension(self, enabled, /) -> None:
+        self._unsupported("enable_load_extension")
+
+    def load_extension(self, path, /, *, entrypoint=None) -> None:
+        self._unsupported("load_extension")
+
+    def blobopen(self, table, column, row, /, *, readonly=False, name="main"):
+        self._unsupported("blobopen (incremental blob I/O)")
+
+    def serialize(self, *, name="main") -> bytes:
+        self._unsupported("serialize")
+
+    def deserialize(self, data, /, *, name="main") -> None:
+        self._unsupported("deserialize")
+
+    def getlimit(self, category, /) -> int:
+        self._check()
+        if category not in _LIMITS:
+            raise ProgrammingError("'category' is out of bounds")
+        return self._session.limits.get(category, _LIMITS[category])
+
+    def setlimit(self, category, limit, /) -> int:
+        old = self.getlimit(category)
+        if limit >= 0:
+            self._session.limits[category] = min(limit, _LIMITS[category])
+        return old
+
+
+class _Session:
+    """What PRAGMAs see of a connection and its database."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self.foreign_keys = False
+        self.journal_mode = "delete"
+        self.settings: dict[str, Any] = {}
+        self.limits: dict[int, int] = {}
+
+    @property
+    def catalog(self):
+        return self._conn._db.catalog
+
+    @property
+    def in_memory(self) -> bool:
+        return self._conn._db.in_memory
+
+    @property
+    def filename(self) -> str:
+        return self._conn._db.filename
+
+    @property
+    def timeout(self) -> float:
+        return self._conn.timeout
+
+    @timeout.setter
+    def timeout(self, value: float) -> None:
+        self._conn.timeout = value
+
+    def set_user_version(self, value: int) -> None:
+        conn = self._conn
+        db = conn._db
+        if conn._in_tx:
+            db.set_user_version(value)
+            return
+        db.lock.acquire(conn, conn.timeout)
+        try:
+            db.set_user_version(value)
+        except Exception as exc:
+            raise engine_error(exc, db.catalog) from None
+        finally:
+            db.lock.release(conn)
+
+
+PARSE_DECLTYPES = 1
+PARSE_COLNAMES = 2
+
+# sqlite3_limit categories and SQLite's default maxima
+_LIMITS = {0: 1000000000, 1: 1000000000, 2: 2000, 3: 1000, 4: 500, 5: 250000000, 6: 127,
+           7: 50000, 8: 10, 9: 50000, 10: 32766, 11: 1000}
+
+_callback_tracebacks = [False]
+
+
+def _sp(name: str | None) -> str:
+    return (name or "").lower().replace('"', '""')
+
+
+def _is_sequence(obj: Any) -> bool:
+    return hasattr(obj, "__len__") and hasattr(obj, "__getitem__")
+
+
+def _description(names) -> tuple:
+    return tuple((n, None, None, None, None, None, None) for n in names)
+
+
+def _colname(name: str) -> str:
+    cut = name.find("[")
+    return name[:cut].rstrip() if cut > 0 else name
+
+
+def _text(value: Any, factory: Any) -> Any:
+    if type(value) is str:
+        return factory(value.encode("utf-8"))
+    return value

@@ -1,0 +1,120 @@
+"""sqlite3.Cursor: runs statements through its connection and hands rows out."""
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from .exceptions import ProgrammingError
+
+
+class Cursor:
+    def __init__(self, connection: Any) -> None:
+        from .connection import Connection
+        if not isinstance(connection, Connection):
+            raise TypeError(f"Cursor() argument must be heliosdb_sqlite.Connection, not "
+                            f"{type(connection).__name__}")
+        self.connection = connection
+        self.arraysize = 1
+        self.row_factory = None
+        self.description: tuple | None = None
+        self.rowcount = -1
+        self.lastrowid: int | None = None
+        self._rows: list = []
+        self._pos = 0
+        self._closed = False
+        self._initialized = True
+
+    def _check(self) -> None:
+        if self._closed:
+            raise ProgrammingError("Cannot operate on a closed cursor.")
+        self.connection._check()
+
+    # -- executing ---------------------------------------------------------------------------
+    def execute(self, sql: str, parameters: Any = (), /) -> "Cursor":
+        self._check()
+        if not isinstance(sql, str):
+            raise TypeError(f"execute() argument 1 must be str, not {type(sql).__name__}")
+        self._reset()
+        self.connection._execute(self, sql, parameters, many=False)
+        return self
+
+    def executemany(self, sql: str, seq_of_parameters: Iterable, /) -> "Cursor":
+        self._check()
+        if not isinstance(sql, str):
+            raise TypeError(f"executemany() argument 1 must be str, not {type(sql).__name__}")
+        self._reset()
+        self.connection._executemany(self, sql, seq_of_parameters)
+        return self
+
+    def executescript(self, sql_script: str, /) -> "Cursor":
+        self._check()
+        if not isinstance(sql_script, str):
+            raise TypeError(f"executescript() argument 1 must be str, not "
+                            f"{type(sql_script).__name__}")
+        self._reset()
+        self.connection._executescript(self, sql_script)
+        return self
+
+    def _reset(self) -> None:
+        self.description = None
+        self.rowcount = -1
+        self._rows = []
+        self._pos = 0
+
+    def _set_result(self, rows: list, description: tuple | None) -> None:
+        self._rows = rows
+        self._pos = 0
+        self.description = description
+
+    # -- fetching ----------------------------------------------------------------------------
+    def _make(self, row: tuple) -> Any:
+        factory = self.row_factory
+        return row if factory is None else factory(self, row)
+
+    def fetchone(self) -> Any:
+        self._check()
+        if self._pos >= len(self._rows):
+            return None
+        row = self._rows[self._pos]
+        self._pos += 1
+        return self._make(row)
+
+    def fetchmany(self, size: int | None = None) -> list:
+        self._check()
+        if size is None:
+            size = self.arraysize
+        if size < 0:
+            size = len(self._rows)
+        chunk = self._rows[self._pos:self._pos + size]
+        self._pos += len(chunk)
+        if self.row_factory is None:
+            return chunk
+        return [self._make(r) for r in chunk]
+
+    def fetchall(self) -> list:
+        self._check()
+        chunk = self._rows[self._pos:] if self._pos else self._rows
+        self._pos = len(self._rows)
+        if self.row_factory is None:
+            return list(chunk)
+        return [self._make(r) for r in chunk]
+
+    def __iter__(self) -> "Cursor":
+        return self
+
+    def __next__(self) -> Any:
+        row = self.fetchone()
+        if row is None:
+            raise StopIteration
+        return row
+
+    def close(self) -> None:
+        if not self.connection._closed:
+            self.connection._check_thread()
+        self._closed = True
+        self._rows = []
+
+    def setinputsizes(self, sizes: Any, /) -> None:
+        """DB-API: accepted and ignored, as in sqlite3."""
+
+    def setoutputsize(self, size: Any, column: Any = None, /) -> None:
+        """DB-API: accepted and ignored, as in sqlite3."""

@@ -1,0 +1,189 @@
+"""One open database: the engine handle, the writer lock, the catalog and the plan cache.
+
+All connections of a process to the same database share one Database (the engine allows one handle
+per data directory per process). The engine's transaction belongs to the handle, so a connection
+holds `lock` for as long as its transaction is open, and for single statements outside one: no
+connection sees another's uncommitted rows, and a second writer waits up to its timeout and then
+gets "database is locked", as with SQLite.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+from . import catalog as cat
+from .catalog import Catalog, Entry, Table
+from .exceptions import OperationalError, make_error
+from .rewrite import translate
+from .rewrite.plan import Plan
+
+
+class OwnerLock:
+    """A lock held by a connection (not a thread), re-entrant for its owner, with a timeout."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition(threading.Lock())
+        self.owner: Any = None
+
+    def acquire(self, owner: Any, timeout: float) -> None:
+        with self._cond:
+            if self.owner is owner:
+                return
+            deadline = time.monotonic() + max(timeout, 0.0)
+            while self.owner is not None:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or not self._cond.wait(remaining):
+                    if self.owner is None:
+                        break
+                    raise make_error(OperationalError, "database is locked", "SQLITE_BUSY")
+            self.owner = owner
+
+    def release(self, owner: Any) -> None:
+        with self._cond:
+            if self.owner is owner:
+                self.owner = None
+                self._cond.notify()
+
+
+class Database:
+    def __init__(self, key: str | None, engine, filename: str, in_memory: bool) -> None:
+        self.key = key
+        self.engine = engine
+        self.dialect: str = engine.dialect
+        self.filename = filename
+        self.in_memory = in_memory
+        self.lock = OwnerLock()
+        self.catalog = Catalog()
+        self.plans: dict[str, Plan] = {}
+        self.rowids: dict[str, int] = {}  # table (lower) -> largest rowid known
+        self.refs = 0
+        self.total_changes = 0
+        for sql in cat.BOOTSTRAP:
+            engine.execute(sql, ())
+        self.reload_catalog()
+
+    # -- plans -------------------------------------------------------------------------------
+    def plan(self, sql: str) -> Plan:
+        plan = self.plans.get(sql)
+        if plan is not None and plan.schema_version == self.catalog.version:
+            return plan
+        plan = translate(sql, self.catalog, self.dialect)
+        if len(self.plans) > 4096:
+            self.plans.clear()
+        self.plans[sql] = plan
+        return plan
+
+    # -- catalog persistence -----------------------------------------------------------------
+    def reload_catalog(self) -> None:
+        rows = self.engine.query(
+            f"SELECT seq, type, name, tbl_name, sql, info FROM {cat.MASTER} ORDER BY seq", ()).rows
+        meta = dict(self.engine.query(f"SELECT key, value FROM {cat.META}", ()).rows)
+        self.catalog.load(rows, meta)
+        self.rowids.clear()
+
+    def _bump_version(self) -> None:
+        self._set_meta("schema_version", self.catalog.version)
+
+    def _set_meta(self, key: str, value: int) -> None:
+        updated = self.engine.execute(f"UPDATE {cat.META} SET value = $1 WHERE key = $2", (value, key))
+        if not updated:
+            self.engine.execute(f"INSERT INTO {cat.META} (key, value) VALUES ($1, $2)", (key, value))
+
+    def record(self, entry: Entry) -> None:
+        self.engine.execute(
+            f"INSERT INTO {cat.MASTER} (seq, type, name, tbl_name, sql, info) "
+            "VALUES ($1, $2, $3, $4, $5, $6)",
+            (entry.seq, entry.type, entry.name, entry.tbl_name, entry.sql, entry.info))
+        self.catalog.add(entry)
+        self._bump_version()
+
+    def replace_entry(self, entry: Entry) -> None:
+        self.engine.execute(f"DELETE FROM {cat.MASTER} WHERE seq = $1", (entry.seq,))
+        self.record(entry)
+
+    def forget(self, name: str) -> None:
+        entry = self.catalog.entries.get(name.lower())
+        if entry is None:
+            return
+        doomed = [entry] + (self.catalog.dependents(entry.name) if entry.type == "table" else [])
+        for e in doomed:
+            self.engine.execute(f"DELETE FROM {cat.MASTER} WHERE seq = $1", (e.seq,))
+            self.catalog.remove(e.name)
+        if entry.type == "table":
+            self.engine.execute(f"DELETE FROM {cat.SEQUENCE} WHERE name = $1", (entry.name,))
+            self.rowids.pop(entry.name.lower(), None)
+        self._bump_version()
+
+    def rename_table(self, old: str, new: str) -> None:
+        entry = self.catalog.entries[old.lower()]
+        table = Table.from_json(new, entry.info)
+        sql = entry.sql
+        head = "CREATE TABLE "
+        rest = sql[len(head):].lstrip()
+        for quoteless in (old, f'"{old}"', f"[{old}]", f"`{old}`"):
+            if rest.lower().startswith(quoteless.lower()):
+                rest = rest[len(quoteless):]
+                break
+        new_sql = f'{head}"{new}"{rest}'
+        self.engine.execute(f"DELETE FROM {cat.MASTER} WHERE seq = $1", (entry.seq,))
+        self.catalog.remove(old)
+        self.record(Entry(entry.seq, "table", new, new, new_sql, table.to_json()))
+        for dep in [e for e in self.catalog.entries.values() if e.tbl_name.lower() == old.lower()]:
+            self.engine.execute(f"UPDATE {cat.MASTER} SET tbl_name = $1 WHERE seq = $2",
+                                (new, dep.seq))
+            dep.tbl_name = new
+        self.rowids.pop(old.lower(), None)
+
+    def rename_column(self, table_name: str, old: str, new: str) -> None:
+        entry = self.catalog.entries[table_name.lower()]
+        table = Table.from_json(entry.name, entry.info)
+        for col in table.columns:
+            if col.name.lower() == old.lower():
+                col.name = new
+        if table.rowid and table.rowid.lower() == old.lower():
+            table.rowid = new
+        table.uniques = [tuple(new if c.lower() == old.lower() else c for c in u)
+                         for u in table.uniques]
+        self.replace_entry(Entry(entry.seq, "table", entry.name, entry.tbl_name,
+                                 entry.sql, table.to_json()))
+
+    def set_user_version(self, value: int) -> None:
+        self._set_meta("user_version", value)
+        self.catalog.user_version = value
+
+    # -- rowids ------------------------------------------------------------------------------
+    def largest_rowid(self, table: str, rowid_col: str, autoincrement: bool) -> int:
+        """The largest rowid ever relevant: max(rowid) or, under AUTOINCREMENT, the sequence."""
+        key = table.lower()
+        known = self.rowids.get(key)
+        if known is None:
+            rows = self.engine.query(
+                f'SELECT MAX("{rowid_col.lower()}") AS m FROM "{key}"', ()).rows
+            known = rows[0][0] if rows and rows[0][0] is not None else 0
+            if autoincrement:
+                seq = self.engine.query(
+                    f"SELECT seq FROM {cat.SEQUENCE} WHERE name = $1", (table,)).rows
+                if seq:
+                    known = max(known, seq[0][0])
+            self.rowids[key] = known
+        return known
+
+    def note_rowids(self, table: str, largest: int, autoincrement: bool) -> None:
+        key = table.lower()
+        if largest > self.rowids.get(key, 0):
+            self.rowids[key] = largest
+        if autoincrement:
+            done = self.engine.execute(
+                f"UPDATE {cat.SEQUENCE} SET seq = $1 WHERE name = $2 AND seq < $1",
+                (largest, table))
+            if not done and not self.engine.query(
+                    f"SELECT 1 AS x FROM {cat.SEQUENCE} WHERE name = $1", (table,)).rows:
+                self.engine.execute(f"INSERT INTO {cat.SEQUENCE} (name, seq) VALUES ($1, $2)",
+                                    (table, largest))
+
+    def forget_rowids(self, table: str | None = None) -> None:
+        if table is None:
+            self.rowids.clear()
+        else:
+            self.rowids.pop(table.lower(), None)

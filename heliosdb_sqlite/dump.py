@@ -1,0 +1,75 @@
+"""iterdump() and backup(): the way back from the engine to an SQLite file.
+
+The dump has the shape of sqlite3's own (Lib/sqlite3/dump.py): the original DDL from the catalog,
+then one INSERT per row with SQLite literals, so stdlib sqlite3 can load it unchanged.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from .values import float_text
+
+
+def literal(value: Any) -> str:
+    """A value as an SQLite literal (what SQLite's quote() gives)."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return str(int(value))
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value != value:
+            return "NULL"
+        if value in (float("inf"), float("-inf")):
+            return "1e999" if value > 0 else "-1e999"
+        return float_text(value)
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return "X'" + bytes(value).hex().upper() + "'"
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def iterdump(conn: Any) -> Iterator[str]:
+    db = conn._db
+    catalog = db.catalog
+    entries = sorted(catalog.entries.values(), key=lambda e: e.seq)
+    yield "BEGIN TRANSACTION;"
+    has_sequence = any(t.autoincrement for t in catalog.tables.values())
+    if has_sequence:
+        yield 'DELETE FROM "sqlite_sequence";'
+    for entry in entries:
+        if entry.type != "table":
+            continue
+        yield f"{entry.sql};"
+        table = catalog.table(entry.name)
+        cols = ", ".join(_ident(c.name) for c in table.columns)
+        rows = conn.execute(f"SELECT {cols} FROM {_ident(table.name)}").fetchall() \
+            if table.columns else []
+        for row in rows:
+            yield f"INSERT INTO {_ident(table.name)} VALUES({','.join(literal(v) for v in row)});"
+    if has_sequence:
+        for name, seq in conn.execute("SELECT name, seq FROM sqlite_sequence").fetchall():
+            yield f"INSERT INTO \"sqlite_sequence\" VALUES({literal(name)},{literal(seq)});"
+    for entry in entries:
+        if entry.type in ("index", "view", "trigger") and entry.sql:
+            yield f"{entry.sql};"
+    yield "COMMIT;"
+
+
+def backup(conn: Any, target: Any, *, pages: int, progress: Any, name: str) -> None:
+    """Copy the database into `target`: a stdlib sqlite3 or a heliosdb_sqlite connection."""
+    if target is conn:
+        from .exceptions import OperationalError
+        raise OperationalError("target cannot be the same connection instance")
+    if getattr(target, "in_transaction", False):
+        from .exceptions import OperationalError
+        raise OperationalError("target is in transaction")
+    script = "\n".join(iterdump(conn))
+    if progress is not None:
+        progress(0, 0, 1)
+    target.executescript(script)
+    target.commit()

@@ -1,0 +1,1 @@
+"""Embedded transports: the engine runs in this process (binding) or in a child process (repl)."""

@@ -1,0 +1,128 @@
+"""Engine errors -> sqlite3 exceptions with SQLite's messages. One table, matched by message.
+
+The binding raises RuntimeError with text only, and the server sends SQLSTATE XX000 for most
+errors, so the message is all there is to go on. Each rule: a pattern over the engine's message,
+and a function of the match (and the catalog, for constraint names) giving class, message, code.
+"""
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from .catalog import Catalog
+from .exceptions import (
+    DataError,
+    Error,
+    IntegrityError,
+    OperationalError,
+    ProgrammingError,
+    make_error,
+)
+
+Rule = tuple[re.Pattern, Callable[[re.Match, Catalog], Error]]
+
+
+def _unique(m: re.Match, catalog: Catalog) -> Error:
+    """A constraint name back to SQLite's "UNIQUE constraint failed: t.a, t.b"."""
+    name = m.group("name")
+    for table in catalog.tables.values():
+        lname = table.name.lower()
+        pk = next((u for u in table.uniques if all(table.column(c) and table.column(c).pk
+                                                   for c in u)), None)
+        if name == f"{lname}_pkey" and pk:
+            return _constraint("UNIQUE", table.name, pk, "SQLITE_CONSTRAINT_PRIMARYKEY")
+        for key in table.uniques:
+            if name in (f"{lname}_{'_'.join(k.lower() for k in key)}_key",):
+                return _constraint("UNIQUE", table.name, key, "SQLITE_CONSTRAINT_UNIQUE")
+    index = catalog.indexes.get(name.lower())
+    if index is not None:
+        return _constraint("UNIQUE", index.table, index.columns, "SQLITE_CONSTRAINT_UNIQUE")
+    return make_error(IntegrityError, f"UNIQUE constraint failed: {name}",
+                      "SQLITE_CONSTRAINT_UNIQUE")
+
+
+def _unique_columns(m: re.Match, catalog: Catalog) -> Error:
+    table = catalog.table(m.group("table")) if "table" in m.groupdict() else None
+    cols = [c.strip().strip('"') for c in m.group("cols").split(",")]
+    tname = table.name if table else (m.groupdict().get("table") or "")
+    if table is not None:
+        cols = [table.column(c).name if table.column(c) else c for c in cols]
+    return _constraint("UNIQUE", tname, cols, "SQLITE_CONSTRAINT_UNIQUE")
+
+
+def _constraint(kind: str, table: str, columns, code: str) -> Error:
+    failed = ", ".join(f"{table}.{c}" for c in columns)
+    return make_error(IntegrityError, f"{kind} constraint failed: {failed}", code)
+
+
+def _not_null(m: re.Match, catalog: Catalog) -> Error:
+    column = m.group("col")
+    table = m.groupdict().get("table")
+    info = catalog.table(table) if table else None
+    if info is None:
+        for t in catalog.tables.values():
+            if t.column(column):
+                info = t
+                break
+    if info is not None and info.column(column):
+        return make_error(IntegrityError,
+                          f"NOT NULL constraint failed: {info.name}.{info.column(column).name}",
+                          "SQLITE_CONSTRAINT_NOTNULL")
+    return make_error(IntegrityError, f"NOT NULL constraint failed: {column}",
+                      "SQLITE_CONSTRAINT_NOTNULL")
+
+
+def _simple(cls, template: str, code: str = "SQLITE_ERROR"):
+    def build(m: re.Match, catalog: Catalog) -> Error:
+        return make_error(cls, template.format(**m.groupdict()), code)
+    return build
+
+
+RULES: list[Rule] = [
+    (re.compile(r'violates PRIMARY KEY constraint "(?P<name>[^"]+)"'), _unique),
+    (re.compile(r'violates UNIQUE constraint "(?P<name>[^"]+)"'), _unique),
+    (re.compile(r'unique constraint "(?P<name>[^"]+)"', re.I), _unique),
+    (re.compile(r"UNIQUE constraint violation.*?table '(?P<table>[^']+)'.*?column[s]? '?(?P<cols>[^'.]+)'?", re.I),
+     _unique_columns),
+    (re.compile(r"(?:NOT NULL constraint|null value in column)[^\"']*[\"'](?P<col>[^\"']+)[\"']"
+                r"(?:[^\"']*(?:relation|table) [\"'](?P<table>[^\"']+)[\"'])?", re.I), _not_null),
+    (re.compile(r"CHECK constraint|violates check constraint", re.I),
+     _simple(IntegrityError, "CHECK constraint failed", "SQLITE_CONSTRAINT_CHECK")),
+    (re.compile(r"foreign key", re.I),
+     _simple(IntegrityError, "FOREIGN KEY constraint failed", "SQLITE_CONSTRAINT_FOREIGNKEY")),
+    (re.compile(r"Table '(?P<name>[^']+)' does not exist|relation \"(?P<rel>[^\"]+)\" does not exist"
+                r"|table \"?(?P<t2>\w+)\"? (?:does not exist|not found)", re.I),
+     lambda m, c: make_error(OperationalError,
+                             f"no such table: {m.group('name') or m.group('rel') or m.group('t2')}")),
+    (re.compile(r"Column '(?P<name>[^']+)' not found|column \"(?P<col>[^\"]+)\" does not exist"
+                r"|column (?P<c2>\S+) does not exist", re.I),
+     lambda m, c: make_error(OperationalError,
+                             f"no such column: {m.group('name') or m.group('col') or m.group('c2')}")),
+    (re.compile(r"ambiguous", re.I),
+     _simple(OperationalError, "ambiguous column name")),
+    (re.compile(r"already exists", re.I), _simple(OperationalError, "object already exists")),
+    (re.compile(r"Transaction already active", re.I),
+     _simple(OperationalError, "cannot start a transaction within a transaction")),
+    (re.compile(r"No active transaction", re.I),
+     _simple(OperationalError, "cannot commit - no transaction is active")),
+    (re.compile(r"LOCK|Resource temporarily unavailable|lock hold", re.I),
+     _simple(OperationalError, "database is locked", "SQLITE_BUSY")),
+    (re.compile(r"out of range|overflow", re.I), _simple(DataError, "integer overflow")),
+    (re.compile(r"parse error|syntax error", re.I),
+     lambda m, c: make_error(OperationalError, "syntax error: the engine could not parse the "
+                             "translated statement (" + m.string[:200] + ")")),
+    (re.compile(r"parameter|bind", re.I),
+     lambda m, c: make_error(ProgrammingError, m.string)),
+]
+
+
+def engine_error(exc: BaseException, catalog: Catalog) -> Error:
+    """The sqlite3 exception for an engine failure; unknown ones are OperationalError."""
+    if isinstance(exc, Error):
+        return exc
+    message = str(exc)
+    for pattern, build in RULES:
+        m = pattern.search(message)
+        if m is not None:
+            return build(m, catalog)
+    return make_error(OperationalError, message or type(exc).__name__)

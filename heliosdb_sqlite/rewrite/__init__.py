@@ -1,0 +1,126 @@
+"""SQLite SQL -> a Plan for one engine dialect. Pure: no I/O; the caller caches plans.
+
+    translate(sql, catalog, dialect) -> Plan
+
+Statements the engine cannot take as they are (transactions, PRAGMAs, DDL) are decided here from
+tokens; queries and DML go through sqlglot's parser and the transforms in transforms.py.
+"""
+from __future__ import annotations
+
+import logging
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import ParseError
+
+from ..catalog import Catalog
+from ..exceptions import NotSupportedError, OperationalError, ProgrammingError, make_error
+from . import control, ddl_plans, pragma
+from .insert import plan_insert
+from .lexer import Token, first_statement_end, tokenize
+from .params import ParamSpec, number
+from .plan import Plan, Shape, Step
+from .select import expand_stars, shape
+from .transforms import Context, apply
+
+logging.getLogger("sqlglot").setLevel(logging.ERROR)
+
+__all__ = ["Plan", "translate", "split_script"]
+
+_QUERY_VERBS = frozenset(("SELECT", "WITH", "VALUES"))
+_NOOP_VERBS = frozenset(("ANALYZE", "VACUUM", "REINDEX"))
+
+
+def translate(sql: str, catalog: Catalog, dialect: str) -> Plan:
+    tokens = tokenize(sql)
+    end = first_statement_end(tokens)
+    if end is not None:
+        if end + 1 < len(tokens) and any(t.kind != "semi" for t in tokens[end + 1:]):
+            raise ProgrammingError("You can only execute one statement at a time.")
+        tokens = tokens[:end]
+    if not tokens:
+        return Plan("", ParamSpec(0, ()), schema_version=catalog.version)
+    if tokens[0].kind != "word":
+        raise syntax_error(tokens[0])
+    verb = tokens[0].text.upper()
+    if verb == "EXPLAIN":
+        raise make_error(NotSupportedError, "EXPLAIN is not supported by heliosdb_sqlite")
+    text, params = number(tokens, sql)
+    plan = _dispatch(verb, sql, text, tokens, params, catalog, dialect)
+    return plan
+
+
+def _dispatch(verb: str, sql: str, text: str, tokens: list[Token], params: ParamSpec,
+              catalog: Catalog, dialect: str) -> Plan:
+    version = catalog.version
+    if verb in control.VERBS:
+        return control.plan(verb, tokens, params, version)
+    if verb == "PRAGMA":
+        return pragma.plan(tokens, sql, params, catalog)
+    if verb in _NOOP_VERBS:
+        return Plan(verb, params, schema_version=version)
+    if verb in ("CREATE", "DROP", "ALTER"):
+        return ddl_plans.plan(verb, sql, tokens, params, catalog, dialect)
+    if verb in ("ATTACH", "DETACH"):
+        raise make_error(NotSupportedError, f"{verb} DATABASE is not supported by heliosdb_sqlite")
+    if verb == "REPLACE":
+        text = "INSERT OR " + text.lstrip()
+    if verb == "UPDATE" and len(tokens) > 2 and tokens[1].text.upper() == "OR":
+        raise make_error(NotSupportedError, f"UPDATE OR {tokens[2].text.upper()} is not supported yet")
+    tree = parse(text, tokens)
+    if verb in _QUERY_VERBS:
+        return _query(verb, tree, sql, tokens, params, catalog, dialect)
+    if isinstance(tree, exp.Insert):
+        steps, info = plan_insert(tree, catalog, dialect)
+        result_shape = _returning_shape(tree) if tree.args.get("returning") and not info else None
+        return Plan("REPLACE" if verb == "REPLACE" else "INSERT", params, steps, result_shape,
+                    insert=info, schema_version=version)
+    if isinstance(tree, (exp.Update, exp.Delete)):
+        table = tree.this.name if isinstance(tree.this, exp.Table) else None
+        if table is not None and catalog.table(table) is None:
+            if catalog.kind(table) == "view":
+                raise make_error(OperationalError, f"cannot modify {table} because it is a view")
+            raise make_error(OperationalError, f"no such table: {table}")
+        returning = tree.args.get("returning") is not None
+        result_shape = _returning_shape(tree) if returning else None
+        ctx = Context(catalog, dialect)
+        tree = apply(tree, ctx)
+        step = Step(tree.sql(dialect="postgres"), tuple(ctx.params), returning)
+        return Plan(verb, params, (step,), result_shape, touches=table, schema_version=version)
+    raise make_error(OperationalError, f'near "{tokens[0].text}": syntax error')
+
+
+def _query(verb, tree, sql, tokens, params, catalog, dialect) -> Plan:
+    for select in tree.find_all(exp.Select):
+        expand_stars(select, catalog)
+    result_shape = shape(tree, sql, tokens, catalog)
+    ctx = Context(catalog, dialect)
+    tree = apply(tree, ctx)
+    step = Step(tree.sql(dialect="postgres"), tuple(ctx.params), True)
+    return Plan("SELECT", params, (step,), result_shape, schema_version=catalog.version)
+
+
+def _returning_shape(tree: exp.Expression) -> Shape:
+    names = tuple(p.alias_or_name for p in tree.args["returning"].expressions)
+    return Shape(names, (None,) * len(names), (None,) * len(names))
+
+
+def parse(text: str, tokens: list[Token]) -> exp.Expression:
+    try:
+        tree = sqlglot.parse_one(text, read="sqlite")
+    except ParseError as err:
+        detail = err.errors[0] if err.errors else {}
+        near = detail.get("highlight") or tokens[0].text
+        raise make_error(OperationalError, f'near "{near}": syntax error') from None
+    if isinstance(tree, exp.Command):
+        raise syntax_error(tokens[0])
+    return tree
+
+
+def syntax_error(tok: Token) -> OperationalError:
+    return make_error(OperationalError, f'near "{tok.text}": syntax error')
+
+
+def split_script(sql: str) -> list[str]:
+    from .lexer import split_statements
+    return split_statements(sql)

@@ -1,0 +1,383 @@
+"""CREATE TABLE: SQLite's column definitions, parsed for the catalog and rewritten for the engine.
+
+Parsed from tokens rather than through sqlglot so the declared type keeps its exact text
+(PRAGMA table_info reports it as written) and SQLite's rowid rules are applied precisely:
+a column is the rowid alias only if declared exactly `INTEGER PRIMARY KEY` (not INT, not DESC,
+not in a WITHOUT ROWID table).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..catalog import HIDDEN_ROWID, Column, Table
+from ..exceptions import OperationalError, make_error
+from .lexer import Token, unquote
+from .types import engine_type
+
+_CONSTRAINT_WORDS = {"CONSTRAINT", "PRIMARY", "NOT", "NULL", "UNIQUE", "CHECK", "DEFAULT",
+                     "COLLATE", "REFERENCES", "GENERATED", "AS"}
+_STANDARD_TYPES = {"ANY", "BLOB", "INT", "INTEGER", "REAL", "TEXT"}
+_TABLE_CONSTRAINT_WORDS = {"CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"}
+
+
+@dataclass
+class ColumnDef:
+    column: Column
+    unique: bool = False
+    check: str | None = None  # SQLite expression text
+    default_sql: str | None = None  # SQLite expression text
+    pk_desc: bool = False
+    autoincrement: bool = False
+    references: dict | None = None
+    generated: str | None = None
+
+
+@dataclass
+class TableDef:
+    name: str
+    if_not_exists: bool
+    temp: bool
+    columns: list[ColumnDef]
+    primary_key: list[str] = field(default_factory=list)
+    uniques: list[list[str]] = field(default_factory=list)
+    checks: list[str] = field(default_factory=list)
+    foreign_keys: list[dict] = field(default_factory=list)
+    without_rowid: bool = False
+    as_select: str | None = None  # CREATE TABLE ... AS SELECT text
+    name_start: int = 0  # where the table name starts in the source
+
+
+class _Cursor:
+    def __init__(self, sql: str, tokens: list[Token]) -> None:
+        self.sql = sql
+        self.toks = tokens
+        self.i = 0
+
+    def peek(self, k: int = 0) -> Token | None:
+        j = self.i + k
+        return self.toks[j] if j < len(self.toks) else None
+
+    def word(self, k: int = 0) -> str:
+        tok = self.peek(k)
+        return tok.text.upper() if tok is not None and tok.kind == "word" else ""
+
+    def take(self) -> Token:
+        tok = self.peek()
+        if tok is None:
+            raise syntax_error(self.sql, None)
+        self.i += 1
+        return tok
+
+    def accept(self, *words: str) -> bool:
+        if self.word() in words:
+            self.i += 1
+            return True
+        return False
+
+    def expect(self, kind: str) -> Token:
+        tok = self.take()
+        if tok.kind != kind:
+            raise syntax_error(self.sql, tok)
+        return tok
+
+    def name(self) -> str:
+        tok = self.take()
+        if tok.kind not in ("word", "quoted", "string"):
+            raise syntax_error(self.sql, tok)
+        return unquote(tok.text) if tok.kind != "string" else tok.text[1:-1].replace("''", "'")
+
+    def balanced(self) -> tuple[int, int]:
+        """Skip a parenthesised group; the source span inside the parentheses."""
+        open_tok = self.expect("lparen")
+        depth = 1
+        while depth:
+            tok = self.take()
+            if tok.kind == "lparen":
+                depth += 1
+            elif tok.kind == "rparen":
+                depth -= 1
+        return open_tok.end, self.toks[self.i - 1].start
+
+    def name_list(self) -> list[str]:
+        self.expect("lparen")
+        names = []
+        while True:
+            names.append(self.name())
+            # a column in a key may carry COLLATE x / ASC / DESC, or a length as in MySQL `a(10)`
+            while self.peek() is not None and self.peek().kind not in ("comma", "rparen"):
+                if self.peek().kind == "lparen":
+                    self.balanced()
+                else:
+                    self.take()
+            if self.take().kind == "rparen":
+                return names
+
+
+def syntax_error(sql: str, tok: Token | None) -> OperationalError:
+    near = tok.text if tok is not None else ""
+    if tok is None:
+        return make_error(OperationalError, "incomplete input")
+    return make_error(OperationalError, f'near "{near}": syntax error')
+
+
+def parse_create_table(sql: str, tokens: list[Token]) -> TableDef:
+    cur = _Cursor(sql, tokens)
+    cur.accept("CREATE")
+    temp = cur.accept("TEMP", "TEMPORARY")
+    cur.accept("TABLE")
+    if_not_exists = False
+    if cur.word() == "IF":
+        cur.i += 1
+        cur.accept("NOT")
+        cur.accept("EXISTS")
+        if_not_exists = True
+    name_start = cur.peek().start if cur.peek() else len(sql)
+    name = cur.name()
+    if cur.peek() is not None and cur.peek().kind == "op" and cur.peek().text == ".":
+        cur.take()  # schema-qualified: main.t / temp.t
+        if name.lower() == "temp":
+            temp = True
+        name = cur.name()
+    table = TableDef(name, if_not_exists, temp, [], name_start=name_start)
+    if cur.word() == "AS":
+        table.as_select = sql[cur.peek(1).start:] if cur.peek(1) else ""
+        return table
+    cur.expect("lparen")
+    while True:
+        if cur.word() in _TABLE_CONSTRAINT_WORDS:  # unquoted keywords start a table constraint
+            _table_constraint(cur, table)
+        else:
+            table.columns.append(_column_def(cur))
+        tok = cur.take()
+        if tok.kind == "rparen":
+            break
+        if tok.kind != "comma":
+            raise syntax_error(sql, tok)
+    while cur.peek() is not None:
+        word = cur.word()
+        if word == "WITHOUT":
+            cur.take()
+            cur.accept("ROWID")
+            table.without_rowid = True
+        elif word == "STRICT" or cur.peek().kind == "comma":
+            cur.take()
+        else:
+            raise syntax_error(sql, cur.peek())
+    return table
+
+
+def _column_def(cur: _Cursor) -> ColumnDef:
+    col = Column(cur.name())
+    cdef = ColumnDef(col)
+    type_words = []
+    type_start = type_end = None
+    while cur.peek() is not None and cur.peek().kind in ("word", "quoted") \
+            and cur.word() not in _CONSTRAINT_WORDS:
+        tok = cur.take()
+        type_start = tok.start if type_start is None else type_start
+        type_end = tok.end
+        type_words.append(tok.text)
+    if type_start is not None and cur.peek() is not None and cur.peek().kind == "lparen":
+        _, inner_end = cur.balanced()
+        type_end = inner_end + 1
+    if type_start is not None:
+        col.decltype = cur.sql[type_start:type_end]
+        if col.decltype.upper() in _STANDARD_TYPES:  # SQLite stores these six in upper case
+            col.decltype = col.decltype.upper()
+    while cur.peek() is not None and cur.peek().kind not in ("comma", "rparen"):
+        word = cur.word()
+        if word == "CONSTRAINT":
+            cur.take()
+            cur.name()
+        elif word == "PRIMARY":
+            cur.take()
+            cur.accept("KEY")
+            if cur.accept("DESC"):
+                cdef.pk_desc = True
+            cur.accept("ASC")
+            _conflict_clause(cur)
+            if cur.accept("AUTOINCREMENT"):
+                cdef.autoincrement = True
+            col.pk = 1
+        elif word == "NOT":
+            cur.take()
+            cur.accept("NULL")
+            col.notnull = True
+            _conflict_clause(cur)
+        elif word == "NULL":
+            cur.take()
+            _conflict_clause(cur)
+        elif word == "UNIQUE":
+            cur.take()
+            cdef.unique = True
+            _conflict_clause(cur)
+        elif word == "CHECK":
+            cur.take()
+            start, end = cur.balanced()
+            cdef.check = cur.sql[start:end]
+        elif word == "DEFAULT":
+            cur.take()
+            tok = cur.peek()
+            if tok is not None and tok.kind == "lparen":
+                start, end = cur.balanced()
+                cdef.default_sql = cur.sql[start:end]
+                col.default = cur.sql[start - 1:end + 1]
+            else:
+                first = cur.take()
+                text = first.text
+                if first.kind == "op" and first.text in "+-":
+                    text += cur.take().text
+                cdef.default_sql = text
+                col.default = text
+        elif word == "COLLATE":
+            cur.take()
+            col.collate = cur.name().upper()
+        elif word == "REFERENCES":
+            cdef.references = _references(cur, [col.name])
+        elif word in ("GENERATED", "AS"):
+            if cur.accept("GENERATED"):
+                cur.accept("ALWAYS")
+            cur.accept("AS")
+            start, end = cur.balanced()
+            cdef.generated = cur.sql[start:end]
+            cur.accept("STORED", "VIRTUAL")
+        else:
+            raise syntax_error(cur.sql, cur.peek())
+    return cdef
+
+
+def _conflict_clause(cur: _Cursor) -> None:
+    if cur.word() == "ON" and cur.word(1) == "CONFLICT":
+        cur.i += 3
+
+
+def _references(cur: _Cursor, columns: list[str]) -> dict:
+    cur.accept("REFERENCES")
+    target = cur.name()
+    to_cols: list[str] = []
+    if cur.peek() is not None and cur.peek().kind == "lparen":
+        to_cols = cur.name_list()
+    fk = {"from": columns, "table": target, "to": to_cols, "on_update": "NO ACTION",
+          "on_delete": "NO ACTION", "match": "NONE"}
+    while cur.word() in ("ON", "MATCH", "DEFERRABLE", "NOT", "INITIALLY"):
+        word = cur.take().text.upper()
+        if word == "ON":
+            event = cur.take().text.upper()
+            action = cur.take().text.upper()
+            if action in ("SET", "NO"):
+                action += " " + cur.take().text.upper()
+            fk["on_delete" if event == "DELETE" else "on_update"] = action
+        elif word == "MATCH":
+            fk["match"] = cur.take().text.upper()
+        elif word == "INITIALLY":
+            cur.take()
+    return fk
+
+
+def _table_constraint(cur: _Cursor, table: TableDef) -> None:
+    if cur.accept("CONSTRAINT"):
+        cur.name()
+    word = cur.word()
+    if word == "PRIMARY":
+        cur.take()
+        cur.accept("KEY")
+        table.primary_key = cur.name_list()
+        cur.accept("AUTOINCREMENT")
+        _conflict_clause(cur)
+    elif word == "UNIQUE":
+        cur.take()
+        table.uniques.append(cur.name_list())
+        _conflict_clause(cur)
+    elif word == "CHECK":
+        cur.take()
+        start, end = cur.balanced()
+        table.checks.append(cur.sql[start:end])
+    elif word == "FOREIGN":
+        cur.take()
+        cur.accept("KEY")
+        cols = cur.name_list()
+        table.foreign_keys.append(_references(cur, cols))
+    else:
+        raise syntax_error(cur.sql, cur.peek())
+
+
+def build_table(tdef: TableDef) -> Table:
+    """The catalog entry: columns with pk positions, the rowid column, every unique key."""
+    columns = [c.column for c in tdef.columns]
+    by_name = {c.name.lower(): c for c in columns}
+    seen: set[str] = set()
+    for c in columns:
+        if c.name.lower() in seen:
+            raise make_error(OperationalError, f"duplicate column name: {c.name}")
+        seen.add(c.name.lower())
+    pk_cols = [c.column.name for c in tdef.columns if c.column.pk]
+    if pk_cols and tdef.primary_key:
+        raise make_error(OperationalError, f'table "{tdef.name}" has more than one primary key')
+    if tdef.primary_key:
+        for pos, name in enumerate(tdef.primary_key, 1):
+            col = by_name.get(name.lower())
+            if col is None:
+                raise make_error(OperationalError, f"no such column: {name}")
+            col.pk = pos
+        pk_cols = [by_name[n.lower()].name for n in tdef.primary_key]
+    rowid: str | None = HIDDEN_ROWID
+    autoincrement = any(c.autoincrement for c in tdef.columns)
+    if tdef.without_rowid:
+        rowid = None
+        if not pk_cols:
+            raise make_error(OperationalError, f"PRIMARY KEY missing on table {tdef.name}")
+    elif len(pk_cols) == 1:
+        col = by_name[pk_cols[0].lower()]
+        desc = any(c.pk_desc for c in tdef.columns if c.column is col)
+        if col.decltype.upper() == "INTEGER" and not desc:
+            rowid = col.name
+    if autoincrement and (rowid is None or rowid == HIDDEN_ROWID):
+        raise make_error(OperationalError,
+                         "AUTOINCREMENT is only allowed on an INTEGER PRIMARY KEY")
+    uniques: list[tuple[str, ...]] = []
+    if pk_cols:
+        uniques.append(tuple(pk_cols))
+    for c in tdef.columns:
+        if c.unique and (c.column.name,) not in uniques:
+            uniques.append((c.column.name,))
+    for u in tdef.uniques:
+        key = tuple(by_name[n.lower()].name if n.lower() in by_name else n for n in u)
+        if key not in uniques:
+            uniques.append(key)
+    fks = [c.references for c in tdef.columns if c.references] + tdef.foreign_keys
+    return Table(tdef.name, columns, rowid, autoincrement, uniques, fks, tdef.without_rowid)
+
+
+def quote(name: str) -> str:
+    """An engine identifier: SQLite names are case-insensitive, so the engine's are lower-case."""
+    return '"' + name.lower().replace('"', '""') + '"'
+
+
+def engine_create_table(tdef: TableDef, table: Table, dialect: str, expr) -> str:
+    """Engine DDL for a parsed table; `expr` translates a SQLite expression's text."""
+    parts = []
+    pk_cols = [c.name for c in sorted((c for c in table.columns if c.pk), key=lambda c: c.pk)]
+    for cdef in tdef.columns:
+        col = cdef.column
+        sql = f"{quote(col.name)} {engine_type(col.decltype, dialect)}"
+        if table.rowid == col.name:
+            sql += " PRIMARY KEY"
+        elif col.notnull:
+            sql += " NOT NULL"
+        if cdef.unique and pk_cols != [col.name]:
+            sql += " UNIQUE"
+        if cdef.default_sql is not None:
+            sql += f" DEFAULT {expr(cdef.default_sql)}"
+        if cdef.check is not None:
+            sql += f" CHECK ({expr(cdef.check)})"
+        parts.append(sql)
+    if table.rowid == HIDDEN_ROWID:
+        parts.append(f"{quote(HIDDEN_ROWID)} BIGINT" + ("" if pk_cols else " PRIMARY KEY"))
+    if pk_cols and table.rowid not in pk_cols:
+        parts.append(f"PRIMARY KEY ({', '.join(quote(c) for c in pk_cols)})")
+    for u in table.uniques:
+        if list(u) != pk_cols and len(u) > 1:
+            parts.append(f"UNIQUE ({', '.join(quote(c) for c in u)})")
+    for check in tdef.checks:
+        parts.append(f"CHECK ({expr(check)})")
+    return f"CREATE TABLE {quote(tdef.name)} ({', '.join(parts)})"

@@ -1,0 +1,291 @@
+"""CREATE / DROP / ALTER: the engine DDL, and the catalog change recorded once it succeeds.
+
+sqlite_master keeps the statement as SQLite does: the original text from the object's name on,
+after a normalised `CREATE TABLE ` (IF NOT EXISTS and TEMP dropped).
+"""
+from __future__ import annotations
+
+import sqlglot
+from sqlglot import exp
+
+from ..catalog import Catalog, Column, Entry, Index, Table
+from ..exceptions import NotSupportedError, OperationalError, make_error
+from .ddl import _Cursor, build_table, engine_create_table, parse_create_table, quote, syntax_error
+from .lexer import Token
+from .params import ParamSpec
+from .plan import Plan, Step
+from .select import expand_stars, shape
+from .transforms import Context, apply
+
+
+def expression(text: str, catalog: Catalog, dialect: str) -> str:
+    """A SQLite expression's text in the engine's dialect."""
+    tree = sqlglot.parse_one(f"SELECT {text}", read="sqlite")
+    tree = apply(tree, Context(catalog, dialect))
+    return tree.expressions[0].sql(dialect="postgres")
+
+
+def plan(verb: str, sql: str, tokens: list[Token], params: ParamSpec, catalog: Catalog,
+         dialect: str) -> Plan:
+    words = [t.text.upper() for t in tokens[:6] if t.kind == "word"]
+    if verb == "CREATE":
+        kind = next((w for w in words[1:] if w in ("TABLE", "INDEX", "VIEW", "TRIGGER")), None)
+        if kind == "TABLE":
+            return _create_table(sql, tokens, params, catalog, dialect)
+        if kind == "INDEX":
+            return _create_index(sql, tokens, params, catalog, dialect)
+        if kind == "VIEW":
+            return _create_view(sql, tokens, params, catalog, dialect)
+        if kind == "TRIGGER":
+            raise make_error(NotSupportedError, "CREATE TRIGGER is not supported by heliosdb_sqlite yet")
+        if "VIRTUAL" in words:
+            raise make_error(NotSupportedError, "CREATE VIRTUAL TABLE is not supported by heliosdb_sqlite")
+    if verb == "DROP":
+        return _drop(tokens, params, catalog)
+    if verb == "ALTER":
+        return _alter(sql, tokens, params, catalog, dialect)
+    raise syntax_error(sql, tokens[1] if len(tokens) > 1 else tokens[0])
+
+
+def _check_new_name(name: str, catalog: Catalog, kind: str, if_not_exists: bool) -> bool:
+    """False when the statement is a no-op (IF NOT EXISTS and the object is there)."""
+    if name.lower().startswith("sqlite_"):
+        raise make_error(OperationalError, f"object name reserved for internal use: {name}")
+    existing = catalog.kind(name)
+    if existing is None:
+        return True
+    if if_not_exists and existing == kind:
+        return False
+    raise make_error(OperationalError, f"{existing} {name} already exists" if existing != "index"
+                     else f"index {name} already exists")
+
+
+def _create_table(sql, tokens, params, catalog, dialect) -> Plan:
+    tdef = parse_create_table(sql, tokens)
+    if not _check_new_name(tdef.name, catalog, "table", tdef.if_not_exists):
+        return Plan("CREATE", params, schema_version=catalog.version)
+    if tdef.as_select is not None:
+        raise make_error(NotSupportedError, "CREATE TABLE ... AS SELECT is not supported yet")
+    table = build_table(tdef)
+    engine_sql = engine_create_table(tdef, table, dialect,
+                                     lambda text: expression(text, catalog, dialect))
+    stored = "CREATE TABLE " + sql[tdef.name_start:].rstrip().rstrip(";").rstrip()
+
+    def record(db) -> None:
+        db.record(Entry(db.catalog.next_seq(), "table", table.name, table.name, stored,
+                        table.to_json()))
+    return Plan("CREATE", params, (Step(engine_sql, (), False),), catalog_change=record,
+                schema_version=catalog.version)
+
+
+def _create_index(sql, tokens, params, catalog, dialect) -> Plan:
+    cur = _Cursor(sql, tokens)
+    cur.accept("CREATE")
+    unique = cur.accept("UNIQUE")
+    cur.accept("INDEX")
+    if_not_exists = False
+    if cur.accept("IF"):
+        cur.accept("NOT")
+        cur.accept("EXISTS")
+        if_not_exists = True
+    name_start = cur.peek().start
+    name = cur.name()
+    if cur.peek() is not None and cur.peek().text == ".":
+        cur.take()
+        name = cur.name()
+    if not cur.accept("ON"):
+        raise syntax_error(sql, cur.peek())
+    table_name = cur.name()
+    table = catalog.table(table_name)
+    if not _check_new_name(name, catalog, "index", if_not_exists):
+        return Plan("CREATE", params, schema_version=catalog.version)
+    if table is None:
+        raise make_error(OperationalError, f"no such table: main.{table_name}")
+    open_tok = cur.expect("lparen")
+    depth, items, start = 1, [], open_tok.end
+    while depth:
+        tok = cur.take()
+        if tok.kind == "lparen":
+            depth += 1
+        elif tok.kind == "rparen":
+            depth -= 1
+        if depth == 0 or (depth == 1 and tok.kind == "comma"):
+            items.append(sql[start:tok.start].strip())
+            start = tok.end
+    where_sql = ""
+    if cur.accept("WHERE"):
+        where_sql = " WHERE " + expression(sql[cur.peek().start:], catalog, dialect)
+    columns, engine_items = [], []
+    for item in items:
+        words = item.split()
+        direction = ""
+        if words and words[-1].upper() in ("ASC", "DESC"):
+            direction = " " + words.pop().upper()
+        if len(words) >= 2 and words[-2].upper() == "COLLATE":
+            words = words[:-2]
+        text = " ".join(words)
+        col = table.column(text.strip('"`[]'))
+        if col is not None:
+            columns.append(col.name)
+            engine_items.append(quote(col.name) + direction)
+        else:
+            columns.append(text)
+            engine_items.append(f"({expression(text, catalog, dialect)}){direction}")
+    engine_sql = (f"CREATE {'UNIQUE ' if unique else ''}INDEX {quote(name)} ON {quote(table.name)}"
+                  f" ({', '.join(engine_items)}){where_sql}")
+    stored = f"CREATE {'UNIQUE ' if unique else ''}INDEX " + sql[name_start:].rstrip().rstrip(";")
+    index = Index(name, table.name, columns, unique)
+
+    def record(db) -> None:
+        db.record(Entry(db.catalog.next_seq(), "index", name, table.name, stored, index.to_json()))
+    return Plan("CREATE", params, (Step(engine_sql, (), False),), catalog_change=record,
+                schema_version=catalog.version)
+
+
+def _create_view(sql, tokens, params, catalog, dialect) -> Plan:
+    cur = _Cursor(sql, tokens)
+    cur.accept("CREATE")
+    cur.accept("TEMP", "TEMPORARY")
+    cur.accept("VIEW")
+    if_not_exists = False
+    if cur.accept("IF"):
+        cur.accept("NOT")
+        cur.accept("EXISTS")
+        if_not_exists = True
+    name_start = cur.peek().start
+    name = cur.name()
+    if not _check_new_name(name, catalog, "view", if_not_exists):
+        return Plan("CREATE", params, schema_version=catalog.version)
+    column_names = cur.name_list() if cur.peek() is not None and cur.peek().kind == "lparen" else None
+    if not cur.accept("AS"):
+        raise syntax_error(sql, cur.peek())
+    select_tokens = tokens[cur.i:]
+    select_sql = sql[select_tokens[0].start:]
+    tree = sqlglot.parse_one(select_sql, read="sqlite")
+    for select in tree.find_all(exp.Select):
+        expand_stars(select, catalog)
+    offset = select_tokens[0].start
+    local = [Token(t.kind, t.text, t.start - offset, t.end - offset) for t in select_tokens]
+    result = shape(tree, select_sql, local, catalog)
+    names = list(column_names or result.names or [])
+    tree = apply(tree, Context(catalog, dialect))
+    column_list = ""
+    if names:
+        unique_names, seen = [], {}
+        for n in names:  # SQLite names a repeated view column "a:1", "a:2"
+            key = n.lower()
+            if key in seen:
+                seen[key] += 1
+                n = f"{n}:{seen[key]}"
+            else:
+                seen[key] = 0
+            unique_names.append(n)
+        names = unique_names
+        column_list = " (" + ", ".join(quote(n) for n in names) + ")"
+    engine_sql = f"CREATE VIEW {quote(name)}{column_list} AS {tree.sql(dialect='postgres')}"
+    stored = "CREATE VIEW " + sql[name_start:].rstrip().rstrip(";")
+    view = Table(name, [Column(n, decl or "") for n, decl in zip(names, result.decltypes or
+                                                                   (None,) * len(names))],
+                 rowid=None)
+
+    def record(db) -> None:
+        db.record(Entry(db.catalog.next_seq(), "view", name, name, stored, view.to_json()))
+    return Plan("CREATE", params, (Step(engine_sql, (), False),), catalog_change=record,
+                schema_version=catalog.version)
+
+
+def _drop(tokens, params, catalog) -> Plan:
+    words = [t.text.upper() for t in tokens]
+    if len(words) < 3:
+        raise make_error(OperationalError, "incomplete input")
+    kind = words[1]
+    rest = tokens[2:]
+    if_exists = False
+    if len(rest) >= 2 and rest[0].text.upper() == "IF" and rest[1].text.upper() == "EXISTS":
+        if_exists = True
+        rest = rest[2:]
+    if len(rest) >= 3 and rest[1].text == ".":
+        rest = rest[2:]
+    if len(rest) != 1:
+        raise make_error(OperationalError, f'near "{rest[-1].text if rest else words[-1]}": syntax error')
+    from .lexer import unquote
+    name = unquote(rest[0].text)
+    if kind == "TRIGGER":
+        if if_exists:
+            return Plan("DROP", params, schema_version=catalog.version)
+        raise make_error(OperationalError, f"no such trigger: {name}")
+    lkind = kind.lower()
+    existing = catalog.kind(name)
+    if existing != lkind:
+        if existing in ("table", "view") and lkind in ("table", "view"):
+            raise make_error(OperationalError, f"use DROP {existing.upper()} to delete {existing} {name}")
+        if if_exists:
+            return Plan("DROP", params, schema_version=catalog.version)
+        raise make_error(OperationalError, f"no such {lkind}: {name}")
+    engine_sql = f"DROP {kind} {quote(name)}"
+
+    def record(db) -> None:
+        db.forget(name)
+    return Plan("DROP", params, (Step(engine_sql, (), False),), catalog_change=record,
+                schema_version=catalog.version)
+
+
+def _alter(sql, tokens, params, catalog, dialect) -> Plan:
+    cur = _Cursor(sql, tokens)
+    cur.accept("ALTER")
+    cur.accept("TABLE")
+    name = cur.name()
+    table = catalog.table(name)
+    if table is None:
+        raise make_error(OperationalError, f"no such table: {name}")
+    if cur.accept("ADD"):
+        cur.accept("COLUMN")
+        from .ddl import TableDef, _column_def
+        col_start = cur.peek().start
+        cdef = _column_def(cur)
+        if table.column(cdef.column.name) is not None:
+            raise make_error(OperationalError, f"duplicate column name: {cdef.column.name}")
+        col = cdef.column
+        tdef = TableDef(table.name, False, False, [cdef])
+        single = build_table(tdef)
+        col_sql = engine_create_table(tdef, single, dialect,
+                                      lambda text: expression(text, catalog, dialect))
+        col_sql = col_sql[col_sql.index("(") + 1:col_sql.rindex(", " + quote("rowid"))] \
+            if quote("rowid") in col_sql else col_sql[col_sql.index("(") + 1:-1]
+        engine_sql = f"ALTER TABLE {quote(table.name)} ADD COLUMN {col_sql}"
+        col_text = sql[col_start:].rstrip().rstrip(";")
+
+        def record(db) -> None:
+            entry = db.catalog.entries[table.name.lower()]
+            new = Table.from_json(table.name, entry.info)
+            new.columns.append(Column(col.name, col.decltype, col.notnull, col.default, 0,
+                                      col.collate))
+            stored = entry.sql.rstrip()
+            stored = stored[:-1].rstrip() + ", " + col_text + ")" if stored.endswith(")") else stored
+            db.replace_entry(Entry(entry.seq, "table", table.name, table.name, stored, new.to_json()))
+        return Plan("ALTER", params, (Step(engine_sql, (), False),), catalog_change=record,
+                    schema_version=catalog.version)
+    if cur.accept("RENAME"):
+        if cur.accept("TO"):
+            new_name = cur.name()
+            _check_new_name(new_name, catalog, "table", False)
+            engine_sql = f"ALTER TABLE {quote(table.name)} RENAME TO {quote(new_name)}"
+
+            def record(db) -> None:
+                db.rename_table(table.name, new_name)
+            return Plan("ALTER", params, (Step(engine_sql, (), False),), catalog_change=record,
+                        schema_version=catalog.version)
+        cur.accept("COLUMN")
+        old = cur.name()
+        cur.accept("TO")
+        new = cur.name()
+        col = table.column(old)
+        if col is None:
+            raise make_error(OperationalError, f'no such column: "{old}"')
+        engine_sql = f"ALTER TABLE {quote(table.name)} RENAME COLUMN {quote(old)} TO {quote(new)}"
+
+        def record(db) -> None:
+            db.rename_column(table.name, col.name, new)
+        return Plan("ALTER", params, (Step(engine_sql, (), False),), catalog_change=record,
+                    schema_version=catalog.version)
+    raise make_error(NotSupportedError, "this ALTER TABLE form is not supported yet")

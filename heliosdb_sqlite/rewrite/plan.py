@@ -1,0 +1,58 @@
+"""What rewrite/ decides about one statement, for the connection to carry out."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from .params import ParamSpec
+
+AUTO_ROWID = -1  # an engine parameter the connection fills with the next rowid
+ROWID_BASE = -2  # an engine parameter the connection fills with the largest rowid so far
+
+
+@dataclass(frozen=True)
+class Step:
+    sql: str
+    params: tuple[int, ...]  # per engine $n: the SQLite parameter index (1-based) or AUTO_ROWID
+    returns_rows: bool
+
+
+@dataclass(frozen=True)
+class Shape:
+    """How engine rows become the rows and description sqlite3 returns."""
+    names: tuple[str, ...] | None  # None: take the engine's column names
+    decltypes: tuple[str | None, ...]  # declared type per column (PARSE_DECLTYPES), None if none
+    converters: tuple[Callable[[Any], Any] | None, ...]  # engine value -> storage class, per column
+
+
+@dataclass(frozen=True)
+class InsertInfo:
+    table: str
+    rowid: str  # engine column holding the rowid
+    rowid_params: tuple[int, ...]  # SQLite parameter indexes that give the rowid (None -> auto)
+    autoincrement: bool
+    per_row_auto: int  # AUTO_ROWID slots per VALUES row
+
+
+@dataclass(frozen=True)
+class Plan:
+    verb: str  # SELECT, INSERT, UPDATE, DELETE, REPLACE, CREATE, DROP, ALTER, BEGIN, PRAGMA, ...
+    params: ParamSpec
+    steps: tuple[Step, ...] = ()
+    shape: Shape | None = None  # set when the statement returns rows
+    tx: str | None = None  # begin / commit / rollback / savepoint / release / rollback_to
+    tx_arg: str | None = None
+    pragma: Callable | None = None  # (connection) -> (names, rows), answered from the catalog
+    catalog_change: Callable | None = None  # (database) -> None, once the steps succeed
+    insert: InsertInfo | None = None
+    touches: str | None = None  # table whose rowid counter an UPDATE/DELETE invalidates
+    schema_version: int = 0
+
+    @property
+    def is_dml(self) -> bool:
+        """Statements before which legacy transaction control opens a transaction implicitly."""
+        return self.verb in ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+    @property
+    def returns_rows(self) -> bool:
+        return self.shape is not None

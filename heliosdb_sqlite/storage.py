@@ -1,0 +1,162 @@
+"""Where a database lives, and the one shared Database per location in this process.
+
+`connect("app.db")` keeps its data in the Nano data directory `app.db.helios` beside the path. The
+path itself is never written: an SQLite file there stays untouched, and rolling back to stdlib
+sqlite3 (HELIOSDB_SQLITE_BACKEND=sqlite) opens it as it always did.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from .database import Database
+from .errors import engine_error
+from .exceptions import NotSupportedError, OperationalError, make_error
+
+DATA_SUFFIX = ".helios"
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+_registry: dict[str, Database] = {}
+_registry_lock = threading.Lock()
+
+
+class Target:
+    """A parsed connect() target."""
+
+    def __init__(self, database, uri: bool) -> None:
+        self.read_only = False
+        self.must_exist = False
+        self.shared_memory: str | None = None
+        if isinstance(database, bytes):
+            database = os.fsdecode(database)
+        database = os.fspath(database)
+        self.name = database
+        if uri and database.startswith("file:"):
+            parts = urlsplit(database)
+            path = unquote(parts.path)
+            options = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+            mode = options.get("mode", "rwc")
+            if mode not in ("ro", "rw", "rwc", "memory"):
+                raise make_error(OperationalError, f"no such access mode: {mode}")
+            self.read_only = mode == "ro"
+            self.must_exist = mode in ("ro", "rw")
+            memory = mode == "memory" or path in (":memory:", "")
+            if memory:
+                if options.get("cache") == "shared" and path not in (":memory:", ""):
+                    self.shared_memory = path
+                elif options.get("cache") == "shared":
+                    self.shared_memory = ":memory:"
+                self.path = None
+            else:
+                self.path = path
+        elif database in (":memory:", ""):
+            self.path = None
+        else:
+            self.path = database
+
+    @property
+    def in_memory(self) -> bool:
+        return self.path is None
+
+    def data_dir(self) -> str:
+        return os.path.abspath(self.path) + DATA_SUFFIX
+
+
+def _engine_factory(mode: str):
+    """The transport for embedded mode: HELIOSDB_EMBEDDED=auto|binding|repl."""
+    from .embedded import binding
+    choice = os.environ.get("HELIOSDB_EMBEDDED", "auto").lower()
+    if choice not in ("auto", "binding", "repl"):
+        raise make_error(OperationalError,
+                         f"HELIOSDB_EMBEDDED must be auto, binding or repl, not {choice!r}")
+    if choice in ("auto", "binding") and binding.available():
+        return binding.BindingEngine
+    if choice == "binding":
+        raise make_error(OperationalError, "HELIOSDB_EMBEDDED=binding but the Nano binding is not "
+                         "installed: pip install heliosdb-nano-embedded")
+    raise make_error(NotSupportedError, "the heliosdb-nano repl transport is not available yet; "
+                     "install the binding: pip install heliosdb-nano-embedded")
+
+
+def open_database(target: Target) -> Database:
+    factory = _engine_factory("embedded")
+    if target.in_memory and target.shared_memory is None:
+        db = _new(factory, None, None, ":memory:", True, False)
+        db.refs += 1
+        return db
+    key = "memory:" + target.shared_memory if target.shared_memory else target.data_dir()
+    with _registry_lock:
+        db = _registry.get(key)
+        if db is None:
+            if target.shared_memory:
+                db = _new(factory, key, None, "", True, False)
+            else:
+                db = _open_path(factory, key, target)
+            _registry[key] = db
+        db.refs += 1
+        return db
+
+
+def _open_path(factory, key: str, target: Target) -> Database:
+    path = target.path
+    data_dir = key
+    if os.path.isdir(path) and not os.path.isdir(data_dir):
+        raise make_error(OperationalError, "unable to open database file", "SQLITE_CANTOPEN")
+    exists = os.path.isdir(data_dir)
+    if not exists and os.path.isfile(path) and _is_sqlite_file(path):
+        raise make_error(
+            OperationalError,
+            f"{path!r} is an SQLite database; heliosdb_sqlite keeps its data in {data_dir!r} and "
+            "never touches the SQLite file. Import it once with "
+            f"`python -m heliosdb_sqlite import {path}`, or set HELIOSDB_SQLITE_BACKEND=sqlite "
+            "to keep using SQLite.", "SQLITE_CANTOPEN")
+    if not exists and (target.must_exist or target.read_only):
+        raise make_error(OperationalError, "unable to open database file", "SQLITE_CANTOPEN")
+    parent = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(parent):
+        raise make_error(OperationalError, "unable to open database file", "SQLITE_CANTOPEN")
+    try:
+        return _new(factory, key, data_dir, os.path.abspath(path), False, target.read_only)
+    except OperationalError as err:
+        if "locked" in str(err):
+            raise make_error(
+                OperationalError,
+                f"database is locked: another process has {path!r} open in embedded mode "
+                "(one process per database); use daemon mode (HELIOSDB_DSN) to share it",
+                "SQLITE_BUSY") from None
+        if not exists:
+            shutil.rmtree(data_dir, ignore_errors=True)
+        raise
+
+
+def _new(factory, key, data_dir, filename, in_memory, read_only) -> Database:
+    try:
+        engine = factory(data_dir, read_only) if data_dir else factory(None)
+    except Exception as exc:  # the engine's own open errors (RocksDB lock, I/O)
+        raise engine_error(exc, _EMPTY) from None
+    return Database(key, engine, filename, in_memory)
+
+
+def release(db: Database) -> None:
+    with _registry_lock:
+        db.refs -= 1
+        if db.refs > 0:
+            return
+        if db.key is not None:
+            _registry.pop(db.key, None)
+    db.engine.close()
+
+
+def _is_sqlite_file(path: str) -> bool:
+    try:
+        with open(path, "rb") as f:
+            return f.read(16) == SQLITE_HEADER
+    except OSError:
+        return False
+
+
+from .catalog import Catalog  # noqa: E402  (only for error mapping before a catalog exists)
+
+_EMPTY = Catalog()

@@ -1,0 +1,118 @@
+"""Values across the engine seam: Python parameters in, SQLite storage classes out.
+
+One table per direction. In: what sqlite3 binds (after adapters and `__conform__`) and what the
+engine is given for it. Out: how an engine value becomes the storage class SQLite would return.
+"""
+from __future__ import annotations
+
+from sqlite3 import PrepareProtocol
+from typing import Any, Callable
+
+from .exceptions import ProgrammingError
+
+_INT64_MIN = -(2**63)
+_INT64_MAX = 2**63 - 1
+
+# Types bound without looking for an adapter, as sqlite3 does while no base type is adapted.
+_BASE_TYPES = frozenset((int, float, str, bytearray))
+
+
+def _bind_int(value: int) -> int:
+    if not _INT64_MIN <= value <= _INT64_MAX:
+        raise OverflowError("Python int too large to convert to SQLite INTEGER")
+    return int(value)  # bool and int subclasses bind as plain integers, as in SQLite
+
+
+def _bind_blob(value: Any) -> bytes:
+    # The binding reads a bytearray as a VECTOR; SQLite treats every buffer as a BLOB.
+    return bytes(value)
+
+
+# Engine value for each bindable Python type (exact type first, then isinstance in this order).
+_BINDERS: tuple[tuple[type, Callable[[Any], Any]], ...] = (
+    (int, _bind_int),
+    (float, float),
+    (str, str),
+    (bytes, _bind_blob),
+    (bytearray, _bind_blob),
+    (memoryview, _bind_blob),
+)
+_EXACT_BINDERS: dict[type, Callable[[Any], Any]] = {
+    int: _bind_int, float: lambda v: v, str: lambda v: v, bytes: lambda v: v,
+    bytearray: _bind_blob, memoryview: _bind_blob, type(None): lambda v: v, bool: _bind_int,
+}
+
+
+def adapt(value: Any, adapters: dict, base_types_adapted: bool) -> Any:
+    """The value sqlite3 would bind for `value`: registered adapter, `__adapt__`, `__conform__`."""
+    if not base_types_adapted and type(value) in _BASE_TYPES:
+        return value
+    adapter = adapters.get((type(value), PrepareProtocol))
+    if adapter is not None:
+        return adapter(value)
+    adapt_hook = getattr(PrepareProtocol, "__adapt__", None)
+    if adapt_hook is not None:
+        adapted = adapt_hook(value)
+        if adapted is not None:
+            return adapted
+    conform = getattr(value, "__conform__", None)
+    if conform is not None:
+        adapted = conform(PrepareProtocol)
+        if adapted is not None:
+            return adapted
+    return value
+
+
+def bind(value: Any, position: int) -> Any:
+    """The engine value for an adapted parameter; `position` (1-based) names it in errors."""
+    binder = _EXACT_BINDERS.get(type(value))
+    if binder is not None:
+        return binder(value)
+    for typ, binder in _BINDERS:
+        if isinstance(value, typ):
+            return binder(value)
+    raise ProgrammingError(
+        f"Error binding parameter {position}: type '{type(value).__name__}' is not supported"
+    )
+
+
+def to_storage(value: Any) -> Any:
+    """An engine value as the SQLite storage class it stands for (engine types never leak)."""
+    if type(value) is bool:  # PostgreSQL booleans (comparisons, IS, EXISTS) are 1/0 in SQLite
+        return int(value)
+    return value
+
+
+def integral_float_to_int(value: Any) -> Any:
+    """NUMERIC affinity: a real that is an exact integer is stored (and returned) as an integer."""
+    if type(value) is float and value.is_integer() and -9.2e18 < value < 9.2e18:
+        return int(value)
+    if type(value) is bool:
+        return int(value)
+    return value
+
+
+def as_converter_input(value: Any) -> bytes:
+    """What a registered converter receives: the value's text as bytes, as sqlite3_column_blob."""
+    if isinstance(value, bytes):
+        return value
+    if isinstance(value, str):
+        return value.encode("utf-8")
+    if isinstance(value, float):
+        return float_text(value).encode("ascii")
+    return str(value).encode("ascii")
+
+
+def float_text(value: float) -> str:
+    """SQLite's text form of a REAL ("%!.15g"): 1.0 -> '1.0', 1e20 -> '1.0e+20'."""
+    text = "%.15g" % value
+    if text in ("inf", "-inf"):
+        return "Inf" if text == "inf" else "-Inf"
+    if "e" in text:
+        mantissa, exp = text.split("e")
+        if "." not in mantissa:
+            mantissa += ".0"
+        return f"{mantissa}e{exp}"
+    if "." not in text and "n" not in text:
+        text += ".0"
+    return text
