@@ -80,9 +80,10 @@ class Index:
     table: str
     columns: list[str]
     unique: bool
+    origin: str = "c"  # c: CREATE INDEX, u: UNIQUE constraint, pk: PRIMARY KEY constraint
 
     def to_json(self) -> str:
-        return json.dumps({"columns": self.columns, "unique": self.unique})
+        return json.dumps({"columns": self.columns, "unique": self.unique, "origin": self.origin})
 
 
 @dataclass
@@ -94,6 +95,16 @@ class Entry:
     tbl_name: str
     sql: str | None
     info: str | None = None
+
+
+_MASTER_COLUMNS = [Column("type", "text"), Column("name", "text"), Column("tbl_name", "text"),
+                   Column("rootpage", "int"), Column("sql", "text")]
+BUILTIN_RELATIONS: dict[str, Table] = {
+    name: Table(name, _MASTER_COLUMNS, rowid=None)
+    for name in ("sqlite_master", "sqlite_schema", "sqlite_temp_master", "sqlite_temp_schema")
+}
+BUILTIN_RELATIONS["sqlite_sequence"] = Table("sqlite_sequence", [Column("name"), Column("seq")],
+                                             rowid=None)
 
 
 class Catalog:
@@ -127,7 +138,8 @@ class Catalog:
             self.views[key] = Table.from_json(entry.name, entry.info)
         elif entry.type == "index" and entry.info:
             data = json.loads(entry.info)
-            self.indexes[key] = Index(entry.name, entry.tbl_name, data["columns"], data["unique"])
+            self.indexes[key] = Index(entry.name, entry.tbl_name, data["columns"], data["unique"],
+                                      data.get("origin", "c"))
 
     def next_seq(self) -> int:
         return max((e.seq for e in self.entries.values()), default=0) + 1
@@ -149,9 +161,9 @@ class Catalog:
         return self.tables.get(name.lower())
 
     def relation(self, name: str) -> Table | None:
-        """A table or a view: anything a query can read columns from."""
+        """A table, a view or a built-in sqlite_ table: anything a query reads columns from."""
         key = name.lower()
-        return self.tables.get(key) or self.views.get(key)
+        return self.tables.get(key) or self.views.get(key) or BUILTIN_RELATIONS.get(key)
 
     def unique_keys(self, table: Table) -> list[tuple[str, ...]]:
         """Every unique key of a table: its constraints, then its unique indexes."""

@@ -322,7 +322,7 @@ class Connection:
         if plan.pragma is not None:
             self._trace_sql(sql)
             names, rows = plan.pragma(self._session)
-            cursor._set_result(rows, _description(names) if rows or names else None)
+            cursor._set_result(rows, _description(names) if names else None)
             cursor.lastrowid = self._last_rowid
             return
         if not plan.steps:
@@ -397,6 +397,7 @@ class Connection:
                     values[index - 1] = next_rowid
                     next_rowid += 1
         rows_out: list = []
+        engine_names = None
         affected = 0
         inserted_ids: list[int] = []
         for step in plan.steps:
@@ -420,6 +421,7 @@ class Connection:
                     affected += len(result.rows)
                 else:
                     rows_out.extend(result.rows)
+                    engine_names = engine_names or result.columns
                     affected += len(result.rows)
             else:
                 count = engine.execute(step.sql, params)
@@ -434,7 +436,10 @@ class Connection:
             cursor.rowcount = affected
             self._total_changes += affected
         if plan.shape is not None:
-            cursor._set_result(self._shape_rows(plan, rows_out), self._description(plan))
+            description = self._description(plan)
+            if description is None and engine_names:
+                description = _description(engine_names)
+            cursor._set_result(self._shape_rows(plan, rows_out), description)
         return affected
 
     def _description(self, plan: Plan) -> tuple | None:
@@ -495,8 +500,10 @@ class Connection:
         from .rewrite import split_script
         if self._in_tx and self._autocommit is not False:
             self._commit_tx()
+        lastrowid = cursor.lastrowid  # a script leaves lastrowid as it was
         for statement in split_script(script):
             self._execute(cursor, statement, (), many=False, implicit_begin=False)
+        cursor.lastrowid = lastrowid
         cursor.description = None
         cursor._rows = []
 

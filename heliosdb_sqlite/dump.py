@@ -42,7 +42,7 @@ def iterdump(conn: Any) -> Iterator[str]:
     if has_sequence:
         yield 'DELETE FROM "sqlite_sequence";'
     for entry in entries:
-        if entry.type != "table":
+        if entry.type != "table" or entry.name == "sqlite_sequence":
             continue
         yield f"{entry.sql};"
         table = catalog.table(entry.name)

@@ -17,6 +17,10 @@ def available() -> bool:
     return True
 
 
+_UNSEEN_ROWS_VERBS = frozenset(("UPDATE", "DELETE"))
+_ONE_UNUSED = [None]
+
+
 class BindingEngine:
     dialect = "nano"
 
@@ -40,13 +44,21 @@ class BindingEngine:
         return Result(list(dicts[0]), [tuple(d.values()) for d in dicts], -1)
 
     def execute(self, sql: str, params: Sequence[Any]) -> int:
-        return self._execute(sql, params) if params else self._execute(sql)
+        if params:
+            return self._execute(sql, params)
+        if sql[:6].upper() in _UNSEEN_ROWS_VERBS:
+            # Nano 4.31 bug: a parameterless UPDATE/DELETE inside an explicit transaction does not
+            # see rows inserted earlier in that transaction. The parameterised path does; an
+            # unused parameter selects it.
+            return self._execute(sql, _ONE_UNUSED)
+        return self._execute(sql)
 
     def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> int:
         return self._db.execute_many(sql, rows)
 
     def close(self) -> None:
-        flush = getattr(self._db, "flush", None)
-        if flush is not None:
-            flush()
-        self._db = None
+        db, self._db = self._db, None
+        # the bound methods hold the handle too; all must go for RocksDB to release its LOCK
+        self._query = self._execute = None
+        if db is not None:
+            db.flush()

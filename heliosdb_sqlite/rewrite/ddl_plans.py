@@ -74,6 +74,16 @@ def _create_table(sql, tokens, params, catalog, dialect) -> Plan:
     def record(db) -> None:
         db.record(Entry(db.catalog.next_seq(), "table", table.name, table.name, stored,
                         table.to_json()))
+        # SQLite lists the index behind each UNIQUE / non-rowid PRIMARY KEY constraint
+        for n, key in enumerate((k for k in table.uniques if k != (table.rowid,)), 1):
+            is_pk = all(table.column(c) is not None and table.column(c).pk for c in key)
+            index = Index(f"sqlite_autoindex_{table.name}_{n}", table.name, list(key), True,
+                          "pk" if is_pk else "u")
+            db.record(Entry(db.catalog.next_seq(), "index", index.name, table.name, None,
+                            index.to_json()))
+        if table.autoincrement and db.catalog.kind("sqlite_sequence") is None:
+            db.record(Entry(db.catalog.next_seq(), "table", "sqlite_sequence", "sqlite_sequence",
+                            "CREATE TABLE sqlite_sequence(name,seq)", None))
     return Plan("CREATE", params, (Step(engine_sql, (), False),), catalog_change=record,
                 schema_version=catalog.version)
 
@@ -216,6 +226,9 @@ def _drop(tokens, params, catalog) -> Plan:
         raise make_error(OperationalError, f"no such trigger: {name}")
     lkind = kind.lower()
     existing = catalog.kind(name)
+    if existing == "index" and name.lower().startswith("sqlite_autoindex_"):
+        raise make_error(OperationalError, "index associated with UNIQUE or PRIMARY KEY "
+                         "constraint cannot be dropped")
     if existing != lkind:
         if existing in ("table", "view") and lkind in ("table", "view"):
             raise make_error(OperationalError, f"use DROP {existing.upper()} to delete {existing} {name}")

@@ -16,6 +16,10 @@ from .plan import Plan
 
 Result = tuple[tuple[str, ...], list[tuple]]
 
+# PRAGMAs whose argument names what to report on, rather than a new value.
+_ARGUMENT_QUERIES = frozenset(("table_info", "table_xinfo", "index_list", "index_info",
+                               "index_xinfo", "foreign_key_list"))
+
 
 def _table_info(session, arg: str | None, hidden: bool = False) -> Result:
     names = ("cid", "name", "type", "notnull", "dflt_value", "pk")
@@ -38,7 +42,7 @@ def _index_list(session, arg: str | None) -> Result:
     if table is None:
         return names, []
     indexes = [i for i in catalog.indexes.values() if i.table.lower() == table.name.lower()]
-    rows = [(seq, idx.name, int(idx.unique), "c", 0)
+    rows = [(seq, idx.name, int(idx.unique), idx.origin, 0)
             for seq, idx in enumerate(reversed(indexes))]
     return names, rows
 
@@ -201,5 +205,10 @@ def plan(tokens: list[Token], sql: str, params: ParamSpec, catalog: Catalog) -> 
     func = PRAGMAS.get(name)
     if func is None:
         return Plan("PRAGMA", params, schema_version=catalog.version)
+    if arg is not None and name not in _ARGUMENT_QUERIES:
+        def assign(session) -> Result:  # setting a PRAGMA returns no result set
+            func(session, arg)
+            return (), []
+        return Plan("PRAGMA", params, pragma=assign, schema_version=catalog.version)
     return Plan("PRAGMA", params, pragma=lambda session: func(session, arg),
                 schema_version=catalog.version)

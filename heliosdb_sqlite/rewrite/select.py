@@ -13,6 +13,7 @@ from ..catalog import Catalog, Table
 from ..values import integral_float_to_int, to_storage
 from .lexer import Token, unquote
 from .plan import Shape
+from .transforms import ROWID_NAMES
 from .types import NUMERIC, affinity
 
 _CLAUSE_END = frozenset(("FROM", "WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "UNION",
@@ -121,6 +122,17 @@ def expand_stars(select: exp.Select, catalog: Catalog) -> None:
     select.set("expressions", out)
 
 
+def _rowid_owner(col: exp.Column, sources: list[tuple[str, Table | None]]) -> Table | None:
+    """The table whose rowid `rowid`/`oid`/`_rowid_` names (none if a real column has the name)."""
+    qualifier = col.table.lower()
+    for ref, table in sources:
+        if table is None or (qualifier and qualifier != ref.lower()):
+            continue
+        if table.column(col.name) is None and table.rowid is not None:
+            return table
+    return None
+
+
 def _resolve(col: exp.Column, sources: list[tuple[str, Table | None]]):
     qualifier = col.table.lower()
     for ref, table in sources:
@@ -161,7 +173,14 @@ def shape(tree: exp.Expression, sql: str, tokens: list[Token], catalog: Catalog)
             else:
                 name = p.sql(dialect="sqlite")
         converter = to_storage
-        if isinstance(inner, exp.Column):
+        if isinstance(inner, exp.Column) and inner.name.lower() in ROWID_NAMES:
+            table = _rowid_owner(inner, sources)
+            if table is not None and not isinstance(p, exp.Alias):
+                name = table.rowid_alias or "rowid"
+            if table is not None and table.rowid_alias:
+                decltype = "INTEGER"
+            converter = None
+        elif isinstance(inner, exp.Column):
             declared = _resolve(inner, sources)
             if declared is not None:
                 decltype = declared.decltype or None

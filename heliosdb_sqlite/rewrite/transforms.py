@@ -54,6 +54,8 @@ def catalog_tables(tree: exp.Expression, ctx: Context) -> exp.Expression:
             table.replace(exp.Subquery(this=sub.this, alias=exp.TableAlias(
                 this=exp.to_identifier(alias))))
         elif name == "sqlite_sequence":
+            if not table.alias:
+                table.set("alias", exp.TableAlias(this=exp.to_identifier(name)))
             table.set("this", exp.to_identifier(SEQUENCE))
     return tree
 
