@@ -165,6 +165,12 @@ class Catalog:
         key = name.lower()
         return self.tables.get(key) or self.views.get(key) or BUILTIN_RELATIONS.get(key)
 
+    def writable(self, name: str) -> Table | None:
+        """A table statements may write: a user table, or sqlite_sequence (SQLite allows it)."""
+        key = name.lower()
+        return self.tables.get(key) or (BUILTIN_RELATIONS[key] if key == "sqlite_sequence"
+                                        else None)
+
     def unique_keys(self, table: Table) -> list[tuple[str, ...]]:
         """Every unique key of a table: its constraints, then its unique indexes."""
         keys = list(table.uniques)

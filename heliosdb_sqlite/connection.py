@@ -8,7 +8,7 @@ from typing import Any, Callable, Iterable
 
 from . import storage
 from .cursor import Cursor
-from .errors import engine_error
+from .errors import engine_error, is_engine_panic
 from .exceptions import (
     DatabaseError, DataError, Error, IntegrityError, InterfaceError, InternalError,
     NotSupportedError, OperationalError, ProgrammingError, Warning, make_error,
@@ -37,13 +37,13 @@ class Connection:
                  isolation_level: str | None = "", check_same_thread: bool = True,
                  factory: Any = None, cached_statements: int = 128, uri: bool = False, *,
                  autocommit: Any = LEGACY_TRANSACTION_CONTROL, mode: str | None = None,
-                 dsn: str | None = None) -> None:
+                 dsn: str | None = None, _beside_sqlite: bool = False) -> None:
         self._closed = True  # until the database is open, every method reports a closed one
         self._thread = threading.get_ident()
         self._check_same_thread = bool(check_same_thread)
         self._validate_autocommit(autocommit)
         self._isolation_level = self._validate_isolation(isolation_level)
-        target = storage.Target(database, uri)
+        target = storage.Target(database, uri, _beside_sqlite)
         self._db = storage.open_database(target)
         self._closed = False
         self.timeout = float(timeout)
@@ -55,6 +55,9 @@ class Connection:
         self._savepoints: list[str] = []
         self._tx_from_savepoint = False
         self._catalog_dirty = False  # DDL ran in the open transaction
+        # Engine DDL reversing the DDL of the open transaction, with the savepoint depth it ran
+        # at: the engine does not roll DDL back, SQLite does.
+        self._undo: list[tuple[int, str]] = []
         self._last_rowid = 0
         self._total_changes = 0
         self._trace: Callable[[str], Any] | None = None
@@ -193,6 +196,9 @@ class Connection:
         finally:
             self._in_tx = False
             self._savepoints = []
+            if verb == "ROLLBACK":
+                self._undo_ddl(0)
+            self._undo = []
             db.lock.release(self)
         if verb == "ROLLBACK":
             self._after_rollback()
@@ -245,7 +251,22 @@ class Connection:
             else:
                 del self._savepoints[depth + 1:]
                 self._engine_control(f'ROLLBACK TO SAVEPOINT "{_sp(plan.tx_arg)}"')
+                self._undo_ddl(depth + 1)
                 self._after_rollback()
+
+    def _undo_ddl(self, depth: int) -> None:
+        """Reverse, newest first, the DDL run at savepoint depth >= `depth`."""
+        keep = []
+        for at, sql in reversed(self._undo):
+            if at >= depth:
+                try:
+                    self._db.engine.execute(sql, ())
+                except Exception:
+                    pass  # already gone; the catalog reload below is what the app sees
+                self._catalog_dirty = True
+            else:
+                keep.append((at, sql))
+        self._undo = list(reversed(keep))
 
     def _find_savepoint(self, name: str | None) -> int:
         lname = (name or "").lower()
@@ -355,24 +376,33 @@ class Connection:
                     raise engine_error(exc, db.catalog) from None
                 own_tx = True
         self._running = True
+        ddl_done = False
         try:
             affected = self._steps(cursor, plan, values)
+            ddl_done = plan.undo is not None
             if plan.catalog_change is not None:
                 plan.catalog_change(db)
                 self._catalog_dirty = self._in_tx
             if own_tx:
                 db.engine.execute("COMMIT", ())
+            if ddl_done and self._in_tx:
+                self._undo.append((len(self._savepoints), plan.undo))
         except BaseException as exc:
             if own_tx:
                 try:
                     db.engine.execute("ROLLBACK", ())
                 except Exception:
                     pass
+                if ddl_done:  # the engine kept the DDL its own ROLLBACK cannot undo
+                    try:
+                        db.engine.execute(plan.undo, ())
+                    except Exception:
+                        pass
             if plan.insert is not None or plan.catalog_change is not None:
                 db.forget_rowids()
                 if plan.catalog_change is not None:
                     db.reload_catalog()
-            if isinstance(exc, Exception):
+            if isinstance(exc, Exception) or is_engine_panic(exc):
                 raise engine_error(exc, db.catalog) from None
             raise
         finally:
@@ -430,6 +460,8 @@ class Connection:
         if insert is not None and inserted_ids:
             self._last_rowid = inserted_ids[-1]
             db.note_rowids(insert.table, max(inserted_ids), insert.autoincrement)
+        elif plan.is_dml and plan.insert is None and plan.verb in ("INSERT", "REPLACE"):
+            db.forget_rowids("sqlite_sequence")  # a write to sqlite_sequence moves the counters
         elif plan.touches is not None and affected:
             db.forget_rowids(plan.touches)
         if plan.is_dml:

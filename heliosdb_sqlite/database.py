@@ -183,7 +183,7 @@ class Database:
                                     (table, largest))
 
     def forget_rowids(self, table: str | None = None) -> None:
-        if table is None:
+        if table is None or table.lower() == "sqlite_sequence":
             self.rowids.clear()
         else:
             self.rowids.pop(table.lower(), None)

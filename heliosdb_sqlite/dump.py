@@ -34,29 +34,31 @@ def _ident(name: str) -> str:
 
 
 def iterdump(conn: Any) -> Iterator[str]:
-    db = conn._db
-    catalog = db.catalog
+    """The layout of CPython's iterdump: tables by name with their rows, then indexes, triggers
+    and views, then sqlite_sequence's rows (once every table exists), then COMMIT."""
+    catalog = conn._db.catalog
     entries = sorted(catalog.entries.values(), key=lambda e: e.seq)
     yield "BEGIN TRANSACTION;"
-    has_sequence = any(t.autoincrement for t in catalog.tables.values())
-    if has_sequence:
-        yield 'DELETE FROM "sqlite_sequence";'
-    for entry in entries:
-        if entry.type != "table" or entry.name == "sqlite_sequence":
+    sequence: list[str] = []
+    for entry in sorted((e for e in entries if e.type == "table" and e.sql),
+                        key=lambda e: e.name):
+        if entry.name == "sqlite_sequence":
+            sequence.append('DELETE FROM "sqlite_sequence";')
+            for name, seq in conn.execute("SELECT name, seq FROM sqlite_sequence").fetchall():
+                sequence.append(
+                    f'INSERT INTO "sqlite_sequence" VALUES({literal(name)},{literal(seq)});')
+            continue
+        if entry.name.startswith("sqlite_"):
             continue
         yield f"{entry.sql};"
         table = catalog.table(entry.name)
         cols = ", ".join(_ident(c.name) for c in table.columns)
-        rows = conn.execute(f"SELECT {cols} FROM {_ident(table.name)}").fetchall() \
-            if table.columns else []
-        for row in rows:
+        for row in conn.execute(f"SELECT {cols} FROM {_ident(table.name)}").fetchall():
             yield f"INSERT INTO {_ident(table.name)} VALUES({','.join(literal(v) for v in row)});"
-    if has_sequence:
-        for name, seq in conn.execute("SELECT name, seq FROM sqlite_sequence").fetchall():
-            yield f"INSERT INTO \"sqlite_sequence\" VALUES({literal(name)},{literal(seq)});"
     for entry in entries:
-        if entry.type in ("index", "view", "trigger") and entry.sql:
+        if entry.type in ("index", "trigger", "view") and entry.sql:
             yield f"{entry.sql};"
+    yield from sequence
     yield "COMMIT;"
 
 

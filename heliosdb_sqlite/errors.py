@@ -116,10 +116,18 @@ RULES: list[Rule] = [
 ]
 
 
+def is_engine_panic(exc: BaseException) -> bool:
+    """Nano raises pyo3's PanicException (a BaseException) for some overflows: still an engine
+    error for the application, never something that escapes `except Exception`."""
+    return type(exc).__name__ == "PanicException"
+
+
 def engine_error(exc: BaseException, catalog: Catalog) -> Error:
     """The sqlite3 exception for an engine failure; unknown ones are OperationalError."""
     if isinstance(exc, Error):
         return exc
+    if is_engine_panic(exc):
+        return make_error(OperationalError, "integer overflow")
     message = str(exc)
     for pattern, build in RULES:
         m = pattern.search(message)

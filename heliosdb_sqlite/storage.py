@@ -11,6 +11,7 @@ import shutil
 import threading
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from .catalog import Catalog
 from .database import Database
 from .errors import engine_error
 from .exceptions import NotSupportedError, OperationalError, make_error
@@ -25,7 +26,8 @@ _registry_lock = threading.Lock()
 class Target:
     """A parsed connect() target."""
 
-    def __init__(self, database, uri: bool) -> None:
+    def __init__(self, database, uri: bool, beside_sqlite: bool = False) -> None:
+        self.beside_sqlite = beside_sqlite  # the importer writes next to an SQLite file on purpose
         self.read_only = False
         self.must_exist = False
         self.shared_memory: str | None = None
@@ -105,7 +107,7 @@ def _open_path(factory, key: str, target: Target) -> Database:
     if os.path.isdir(path) and not os.path.isdir(data_dir):
         raise make_error(OperationalError, "unable to open database file", "SQLITE_CANTOPEN")
     exists = os.path.isdir(data_dir)
-    if not exists and os.path.isfile(path) and _is_sqlite_file(path):
+    if not exists and not target.beside_sqlite and os.path.isfile(path) and _is_sqlite_file(path):
         raise make_error(
             OperationalError,
             f"{path!r} is an SQLite database; heliosdb_sqlite keeps its data in {data_dir!r} and "
@@ -157,6 +159,4 @@ def _is_sqlite_file(path: str) -> bool:
         return False
 
 
-from .catalog import Catalog  # noqa: E402  (only for error mapping before a catalog exists)
-
-_EMPTY = Catalog()
+_EMPTY = Catalog()  # for mapping engine errors raised before a database has a catalog

@@ -12,7 +12,8 @@ if [ -x "$BIN" ]; then
   exit 0
 fi
 # RocksDB's bindings are generated with bindgen, which needs libclang; the C++ build needs a compiler.
-if ! ls /usr/lib/llvm-*/lib/libclang*.so* >/dev/null 2>&1; then
+# (libclang-cpp, which Debian ships without it, is not what bindgen loads)
+if ! ls /usr/lib/llvm-*/lib/libclang.so* /usr/lib/llvm-*/lib/libclang-[0-9]*.so* >/dev/null 2>&1; then
   if command -v apt-get >/dev/null 2>&1; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq >&2

@@ -77,7 +77,7 @@ def _dispatch(verb: str, sql: str, text: str, tokens: list[Token], params: Param
                     insert=info, schema_version=version)
     if isinstance(tree, (exp.Update, exp.Delete)):
         table = tree.this.name if isinstance(tree.this, exp.Table) else None
-        if table is not None and catalog.table(table) is None:
+        if table is not None and catalog.writable(table) is None:
             if catalog.kind(table) == "view":
                 raise make_error(OperationalError, f"cannot modify {table} because it is a view")
             raise make_error(OperationalError, f"no such table: {table}")

@@ -85,7 +85,7 @@ def _create_table(sql, tokens, params, catalog, dialect) -> Plan:
             db.record(Entry(db.catalog.next_seq(), "table", "sqlite_sequence", "sqlite_sequence",
                             "CREATE TABLE sqlite_sequence(name,seq)", None))
     return Plan("CREATE", params, (Step(engine_sql, (), False),), catalog_change=record,
-                schema_version=catalog.version)
+                undo=f"DROP TABLE {quote(table.name)}", schema_version=catalog.version)
 
 
 def _create_index(sql, tokens, params, catalog, dialect) -> Plan:
@@ -149,7 +149,7 @@ def _create_index(sql, tokens, params, catalog, dialect) -> Plan:
     def record(db) -> None:
         db.record(Entry(db.catalog.next_seq(), "index", name, table.name, stored, index.to_json()))
     return Plan("CREATE", params, (Step(engine_sql, (), False),), catalog_change=record,
-                schema_version=catalog.version)
+                undo=f"DROP INDEX {quote(name)}", schema_version=catalog.version)
 
 
 def _create_view(sql, tokens, params, catalog, dialect) -> Plan:
@@ -201,7 +201,7 @@ def _create_view(sql, tokens, params, catalog, dialect) -> Plan:
     def record(db) -> None:
         db.record(Entry(db.catalog.next_seq(), "view", name, name, stored, view.to_json()))
     return Plan("CREATE", params, (Step(engine_sql, (), False),), catalog_change=record,
-                schema_version=catalog.version)
+                undo=f"DROP VIEW {quote(name)}", schema_version=catalog.version)
 
 
 def _drop(tokens, params, catalog) -> Plan:
@@ -277,6 +277,7 @@ def _alter(sql, tokens, params, catalog, dialect) -> Plan:
             stored = stored[:-1].rstrip() + ", " + col_text + ")" if stored.endswith(")") else stored
             db.replace_entry(Entry(entry.seq, "table", table.name, table.name, stored, new.to_json()))
         return Plan("ALTER", params, (Step(engine_sql, (), False),), catalog_change=record,
+                    undo=f"ALTER TABLE {quote(table.name)} DROP COLUMN {quote(col.name)}",
                     schema_version=catalog.version)
     if cur.accept("RENAME"):
         if cur.accept("TO"):
@@ -287,6 +288,7 @@ def _alter(sql, tokens, params, catalog, dialect) -> Plan:
             def record(db) -> None:
                 db.rename_table(table.name, new_name)
             return Plan("ALTER", params, (Step(engine_sql, (), False),), catalog_change=record,
+                        undo=f"ALTER TABLE {quote(new_name)} RENAME TO {quote(table.name)}",
                         schema_version=catalog.version)
         cur.accept("COLUMN")
         old = cur.name()
@@ -300,5 +302,6 @@ def _alter(sql, tokens, params, catalog, dialect) -> Plan:
         def record(db) -> None:
             db.rename_column(table.name, col.name, new)
         return Plan("ALTER", params, (Step(engine_sql, (), False),), catalog_change=record,
-                    schema_version=catalog.version)
+                    undo=f"ALTER TABLE {quote(table.name)} RENAME COLUMN {quote(new)} TO "
+                         f"{quote(col.name)}", schema_version=catalog.version)
     raise make_error(NotSupportedError, "this ALTER TABLE form is not supported yet")

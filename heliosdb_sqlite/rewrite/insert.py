@@ -39,7 +39,7 @@ def _finish(tree: exp.Expression, catalog, dialect: str, returns_rows: bool) -> 
 
 def plan_insert(tree: exp.Insert, catalog, dialect: str) -> tuple[tuple[Step, ...], InsertInfo | None]:
     table_node, columns = _target(tree)
-    table = catalog.table(table_node.name)
+    table = catalog.writable(table_node.name)
     alternative = (tree.args.get("alternative") or "").upper()
     if table is None:
         if catalog.kind(table_node.name) == "view":

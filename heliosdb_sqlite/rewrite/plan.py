@@ -46,6 +46,7 @@ class Plan:
     catalog_change: Callable | None = None  # (database) -> None, once the steps succeed
     insert: InsertInfo | None = None
     touches: str | None = None  # table whose rowid counter an UPDATE/DELETE invalidates
+    undo: str | None = None  # engine DDL reversing this one: the engine's DDL is not transactional
     schema_version: int = 0
 
     @property

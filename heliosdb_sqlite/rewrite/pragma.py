@@ -25,7 +25,7 @@ def _table_info(session, arg: str | None, hidden: bool = False) -> Result:
     names = ("cid", "name", "type", "notnull", "dflt_value", "pk")
     if hidden:
         names += ("hidden",)
-    table = session.catalog.table(arg or "")
+    table = session.catalog.relation(arg or "")
     if table is None:
         return names, []
     rows = []

@@ -5,24 +5,18 @@ once per distinct statement text; the result is cached with the plan, so none is
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Callable
 
 from sqlglot import exp
 
 from ..catalog import HIDDEN_ROWID, MASTER, SEQUENCE, Catalog
+from . import queries, semantics
 from .plan import AUTO_ROWID, ROWID_BASE
+from .transforms_base import Context
 
 CONNECTION_SLOTS = {"auto": AUTO_ROWID, "autobase": ROWID_BASE}
 
 ROWID_NAMES = frozenset(("rowid", "oid", "_rowid_"))
-
-
-@dataclass
-class Context:
-    catalog: Catalog
-    dialect: str
-    params: list[int] = field(default_factory=list)  # SQLite index of each engine $n, in order
 
 
 def lower_identifiers(tree: exp.Expression, ctx: Context) -> exp.Expression:
@@ -54,7 +48,7 @@ def catalog_tables(tree: exp.Expression, ctx: Context) -> exp.Expression:
             table.replace(exp.Subquery(this=sub.this, alias=exp.TableAlias(
                 this=exp.to_identifier(alias))))
         elif name == "sqlite_sequence":
-            if not table.alias:
+            if not table.alias and table.find_ancestor(exp.Select) is not None:
                 table.set("alias", exp.TableAlias(this=exp.to_identifier(name)))
             table.set("this", exp.to_identifier(SEQUENCE))
     return tree
@@ -78,6 +72,57 @@ def rowid_columns(tree: exp.Expression, ctx: Context) -> exp.Expression:
             col.set("this", exp.to_identifier(target))
             break
     return tree
+
+
+def derived_qualifiers(tree: exp.Expression, ctx: Context) -> exp.Expression:
+    """Nano cannot resolve `s.col` when `s` is a subquery or a view (only `col`): such a
+    qualifier is dropped wherever the column name is unambiguous among the query's sources."""
+    for select in list(tree.find_all(exp.Select)):
+        sources = _source_columns(select, ctx.catalog)
+        derived = {ref for ref, (cols, is_derived) in sources.items() if is_derived}
+        if not derived:
+            continue
+        for col in _own_columns(select):
+            qualifier = col.table.lower()
+            if qualifier not in derived:
+                continue
+            name = col.name.lower()
+            owners = [ref for ref, (cols, _) in sources.items() if cols is None or name in cols]
+            if owners == [qualifier]:
+                col.set("table", None)
+    return tree
+
+
+def _source_columns(select: exp.Select, catalog: Catalog) -> dict[str, tuple[set | None, bool]]:
+    """Per FROM/JOIN source (by reference name): its column names (None if unknown), and
+    whether it is a subquery or view."""
+    out: dict[str, tuple[set | None, bool]] = {}
+    nodes = []
+    from_ = select.args.get("from_") or select.args.get("from")
+    if from_ is not None:
+        nodes.append(from_.this)
+    nodes.extend(j.this for j in select.args.get("joins") or [])
+    for node in nodes:
+        ref = node.alias_or_name.lower()
+        if isinstance(node, exp.Table):
+            view = catalog.views.get(node.name.lower())
+            table = view or catalog.relation(node.name)
+            cols = {c.name.lower() for c in table.columns} if table else None
+            out[ref] = (cols, view is not None)
+        elif isinstance(node, exp.Subquery):
+            inner = node.this
+            names = [p.alias_or_name.lower() for p in getattr(inner, "selects", [])]
+            known = names and all(names) and not any(isinstance(p, exp.Star)
+                                                     for p in getattr(inner, "selects", []))
+            out[ref] = (set(names) if known else None, True)
+    return out
+
+
+def _own_columns(select: exp.Select):
+    """Column references that belong to this SELECT, not to a nested one."""
+    for node in select.walk(prune=lambda n: isinstance(n, exp.Select) and n is not select):
+        if isinstance(node, exp.Column):
+            yield node
 
 
 def placeholders(tree: exp.Expression, ctx: Context) -> exp.Expression:
@@ -104,6 +149,14 @@ def division_by_zero(tree: exp.Expression, ctx: Context) -> exp.Expression:
         if isinstance(divisor, exp.Literal) and not divisor.is_string and divisor.this not in ("0", "0.0"):
             continue
         node.set("expression", exp.Nullif(this=divisor.copy(), expression=exp.Literal.number(0)))
+    return tree
+
+
+def blob_literals(tree: exp.Expression, ctx: Context) -> exp.Expression:
+    """SQLite's X'00FF' blob literal is a bytea literal in the engine."""
+    for node in list(tree.find_all(exp.HexString)):
+        node.replace(exp.Cast(this=exp.Literal.string("\\x" + node.this),
+                              to=exp.DataType.build("BYTEA")))
     return tree
 
 
@@ -136,12 +189,21 @@ def conflict_target(tree: exp.Expression, ctx: Context) -> exp.Expression:
 Transform = Callable[[exp.Expression, Context], exp.Expression]
 
 PIPELINE: tuple[Transform, ...] = (
+    queries.scan_order,
+    queries.using_to_on,
     catalog_tables,
     rowid_columns,
+    semantics.truthiness,
+    semantics.like_nocase,
+    semantics.null_safe_eq_parens,
+    semantics.scalar_min_max,
+    semantics.str_position,
     division_by_zero,
+    blob_literals,
     boolean_literals,
     negative_limit,
     conflict_target,
+    derived_qualifiers,
     lower_identifiers,
     placeholders,
 )

@@ -1,0 +1,79 @@
+"""SQLite query structure the engine does not share, as AST transforms (one rule each)."""
+from __future__ import annotations
+
+from sqlglot import exp
+
+from .transforms_base import Context
+
+
+def _from_sources(select: exp.Select) -> list[exp.Expression]:
+    from_ = select.args.get("from_") or select.args.get("from")
+    nodes = [from_.this] if from_ is not None else []
+    nodes.extend(j.this for j in select.args.get("joins") or [])
+    return nodes
+
+
+def using_to_on(tree: exp.Expression, ctx: Context) -> exp.Expression:
+    """`JOIN b USING (x)` (a cross join in Nano) becomes `ON a.x = b.x`, and an unqualified `x`
+    names the left table's column, as SQLite resolves it."""
+    for select in list(tree.find_all(exp.Select)):
+        joins = select.args.get("joins") or []
+        if not any(j.args.get("using") for j in joins):
+            continue
+        sources = _from_sources(select)
+        resolved: dict[str, str] = {}
+        for position, join in enumerate(joins, 1):
+            using = join.args.get("using")
+            if not using:
+                continue
+            right = join.this.alias_or_name
+            conditions = []
+            for ident in using:
+                name = ident.name
+                left = _left_owner(sources[:position], name, ctx) or sources[0].alias_or_name
+                resolved.setdefault(name.lower(), left)
+                conditions.append(exp.EQ(this=exp.column(name, table=left),
+                                         expression=exp.column(name, table=right)))
+            join.set("using", None)
+            join.set("on", exp.and_(*conditions) if len(conditions) > 1 else conditions[0])
+        for col in select.find_all(exp.Column):
+            if not col.table and col.name.lower() in resolved \
+                    and col.find_ancestor(exp.Select) is select:
+                col.set("table", exp.to_identifier(resolved[col.name.lower()]))
+    return tree
+
+
+def _left_owner(sources: list[exp.Expression], name: str, ctx: Context) -> str | None:
+    for node in reversed(sources):
+        if isinstance(node, exp.Table):
+            table = ctx.catalog.relation(node.name)
+            if table is not None and table.column(name) is not None:
+                return node.alias_or_name
+    return None
+
+
+def scan_order(tree: exp.Expression, ctx: Context) -> exp.Expression:
+    """A plain scan of one table returns rows in rowid order in SQLite (Nano's order is its
+    internal key order): apps that omit ORDER BY get SQLite's order."""
+    if not isinstance(tree, exp.Select) or tree.args.get("order") is not None:
+        return tree
+    if tree.args.get("group") or tree.args.get("distinct") or tree.args.get("joins"):
+        return tree
+    sources = _from_sources(tree)
+    if len(sources) != 1 or not isinstance(sources[0], exp.Table):
+        return tree
+    if any(p.find(exp.AggFunc, exp.Window) for p in tree.expressions):
+        return tree
+    table = ctx.catalog.table(sources[0].name)
+    if table is None:
+        return tree
+    ref = sources[0].alias_or_name
+    if table.rowid is not None:
+        keys = [table.rowid]
+    else:
+        keys = [c.name for c in sorted((c for c in table.columns if c.pk), key=lambda c: c.pk)]
+    if not keys:
+        return tree
+    tree.set("order", exp.Order(expressions=[exp.Ordered(this=exp.column(k, table=ref))
+                                             for k in keys]))
+    return tree

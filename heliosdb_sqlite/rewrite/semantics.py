@@ -1,0 +1,113 @@
+"""SQLite expression semantics the engine does not share, as AST transforms (one rule each)."""
+from __future__ import annotations
+
+from sqlglot import exp
+
+from .transforms_base import Context
+
+_BOOLEAN = (exp.Predicate, exp.Connector, exp.Not, exp.Boolean, exp.Exists)
+
+
+def _is_boolean(node: exp.Expression) -> bool:
+    while isinstance(node, exp.Paren):
+        node = node.this
+    return isinstance(node, _BOOLEAN)
+
+
+def _condition(node: exp.Expression) -> exp.Expression:
+    """`node` as a condition: SQLite takes any value, true when it is a non-zero number."""
+    inner = node
+    while isinstance(inner, exp.Paren):
+        inner = inner.this
+    if isinstance(inner, (exp.And, exp.Or)):
+        inner.set("this", _condition(inner.this))
+        inner.set("expression", _condition(inner.expression))
+        return node
+    if isinstance(inner, exp.Not):
+        inner.set("this", _condition(inner.this))
+        return node
+    if _is_boolean(inner):
+        return node
+    if isinstance(inner, exp.Null):
+        return node
+    return exp.Paren(this=exp.NEQ(this=node, expression=exp.Literal.number(0)))
+
+
+def truthiness(tree: exp.Expression, ctx: Context) -> exp.Expression:
+    """WHERE, HAVING, ON, CASE WHEN and NOT/AND/OR take numbers: `WHERE flag`, `WHERE 1`."""
+    for clause in list(tree.find_all(exp.Where, exp.Having)):
+        clause.set("this", _condition(clause.this))
+    for join in list(tree.find_all(exp.Join)):
+        if join.args.get("on") is not None:
+            join.set("on", _condition(join.args["on"]))
+    for case_if in list(tree.find_all(exp.If)):
+        case_if.set("this", _condition(case_if.this))
+    for node in list(tree.find_all(exp.And, exp.Or, exp.Not)):
+        if isinstance(node, exp.Not):
+            node.set("this", _condition(node.this))
+        else:
+            node.set("this", _condition(node.this))
+            node.set("expression", _condition(node.expression))
+    return tree
+
+
+def like_nocase(tree: exp.Expression, ctx: Context) -> exp.Expression:
+    """SQLite's LIKE ignores (ASCII) case and has no escape character unless ESCAPE names one;
+    the engine's LIKE is case-sensitive and always treats backslash as an escape."""
+    for node in list(tree.find_all(exp.Like, exp.Escape)):
+        if isinstance(node, exp.Escape):
+            like = node.this
+            escape = node.expression
+            if not isinstance(like, exp.Like):
+                continue
+            pattern = like.expression
+            if isinstance(pattern, exp.Literal) and isinstance(escape, exp.Literal):
+                like.set("expression", exp.Literal.string(_escaped(pattern.this, escape.this)))
+            node.replace(exp.ILike(this=like.this, expression=like.expression))
+        elif not isinstance(node.parent, exp.Escape):
+            pattern = node.expression
+            if isinstance(pattern, exp.Literal) and "\\" in pattern.this:
+                node.set("expression", exp.Literal.string(pattern.this.replace("\\", "\\\\")))
+            node.replace(exp.ILike(this=node.this, expression=node.expression))
+    return tree
+
+
+def _escaped(pattern: str, escape: str) -> str:
+    """A LIKE pattern with SQLite's ESCAPE character, rewritten to the engine's backslash."""
+    out = []
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == escape and i + 1 < len(pattern):
+            nxt = pattern[i + 1]
+            out.append("\\" + nxt if nxt in "%_\\" else nxt)
+            i += 2
+            continue
+        out.append("\\\\" if ch == "\\" else ch)
+        i += 1
+    return "".join(out)
+
+
+def null_safe_eq_parens(tree: exp.Expression, ctx: Context) -> exp.Expression:
+    """SQLite `a IS b` (IS NOT DISTINCT FROM) binds looser than AND/OR in Nano: parenthesise."""
+    for node in list(tree.find_all(exp.NullSafeEQ, exp.NullSafeNEQ)):
+        if not isinstance(node.parent, exp.Paren):
+            node.replace(exp.Paren(this=node.copy()))
+    return tree
+
+
+def scalar_min_max(tree: exp.Expression, ctx: Context) -> exp.Expression:
+    """Scalar min()/max() are NULL when any argument is NULL (GREATEST/LEAST skip NULLs)."""
+    for node in list(tree.find_all(exp.Greatest, exp.Least)):
+        args = [node.this, *node.expressions]
+        any_null = exp.or_(*[exp.Is(this=a.copy(), expression=exp.Null()) for a in args])
+        node.replace(exp.Case(ifs=[exp.If(this=any_null, true=exp.Null())], default=node.copy()))
+    return tree
+
+
+def str_position(tree: exp.Expression, ctx: Context) -> exp.Expression:
+    """instr(x, y): the engine has strpos, not POSITION(y IN x)."""
+    for node in list(tree.find_all(exp.StrPosition)):
+        if node.args.get("position") is None:
+            node.replace(exp.Anonymous(this="STRPOS", expressions=[node.this, node.args["substr"]]))
+    return tree

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Install everything the tests need, then run them: the unit and differential tests (pytest) and
+# the conformance scoreboard with its floors. Idempotent: installed pieces are skipped.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python3 -m pip install -q -e ".[test]"
+python3 -c "import heliosdb_nano" || { echo "the Nano binding did not install" >&2; exit 1; }
+
+status=0
+python3 -m pytest tests || status=$?
+python3 tests/sqlite_conformance/scoreboard.py --check-floors || status=$?
+exit $status
