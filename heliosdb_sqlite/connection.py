@@ -87,7 +87,7 @@ class Connection:
         if level.upper() not in _ISOLATION_LEVELS:
             raise ValueError("isolation_level string must be '', 'DEFERRED', 'IMMEDIATE', or "
                              "'EXCLUSIVE'")
-        return level
+        return level.upper()
 
     @staticmethod
     def _validate_autocommit(value: Any) -> None:
@@ -347,8 +347,9 @@ class Connection:
             cursor.lastrowid = self._last_rowid
             return
         if not plan.steps:
-            self._trace_sql(sql)
-            cursor.lastrowid = self._last_rowid
+            if plan.verb:
+                self._trace_sql(sql)
+                cursor.lastrowid = self._last_rowid
             return
         self._run(cursor, plan, values, sql, implicit_begin)
         cursor.lastrowid = self._last_rowid
@@ -412,67 +413,39 @@ class Connection:
         if self._interrupted:
             self._interrupted = False
             raise make_error(OperationalError, "interrupted", "SQLITE_INTERRUPT")
+        if plan.shape is not None and cursor._rows:
+            # converters and factories are the application's code: their errors are its own
+            cursor._rows = self._shape_rows(plan, cursor._rows)
         return affected
 
     def _steps(self, cursor: Cursor, plan: Plan, values: list) -> int:
         db = self._db
         engine = db.engine
+        if plan.source is not None:
+            source = engine.query(plan.source.sql, [values[i - 1] for i in plan.source.params])
+            batches = [values + list(row) for row in source.rows]
+        else:
+            batches = [values]
+        run = _StepRun(db, plan.insert)
+        for batch in batches:
+            run.execute(plan, batch)
         insert = plan.insert
-        next_rowid = 0
-        if insert is not None:
-            for index in insert.rowid_params:
-                if values[index - 1] is None:
-                    next_rowid = next_rowid or db.largest_rowid(insert.table, insert.rowid,
-                                                                insert.autoincrement) + 1
-                    values[index - 1] = next_rowid
-                    next_rowid += 1
-        rows_out: list = []
-        engine_names = None
-        affected = 0
-        inserted_ids: list[int] = []
-        for step in plan.steps:
-            params = []
-            for index in step.params:
-                if index > 0:
-                    params.append(values[index - 1])
-                elif index == AUTO_ROWID:
-                    if not next_rowid:
-                        next_rowid = db.largest_rowid(insert.table, insert.rowid,
-                                                      insert.autoincrement) + 1
-                    params.append(next_rowid)
-                    next_rowid += 1
-                elif index == ROWID_BASE:
-                    params.append(db.largest_rowid(insert.table, insert.rowid,
-                                                   insert.autoincrement))
-            if step.returns_rows:
-                result = engine.query(step.sql, params)
-                if insert is not None and plan.shape is None:
-                    inserted_ids.extend(r[0] for r in result.rows)
-                    affected += len(result.rows)
-                else:
-                    rows_out.extend(result.rows)
-                    engine_names = engine_names or result.columns
-                    affected += len(result.rows)
-            else:
-                count = engine.execute(step.sql, params)
-                if insert is None:
-                    affected += count
-        if insert is not None and inserted_ids:
-            self._last_rowid = inserted_ids[-1]
-            db.note_rowids(insert.table, max(inserted_ids), insert.autoincrement)
-        elif plan.is_dml and plan.insert is None and plan.verb in ("INSERT", "REPLACE"):
+        if insert is not None and run.inserted_ids:
+            self._last_rowid = run.inserted_ids[-1]
+            db.note_rowids(insert.table, max(run.inserted_ids), insert.autoincrement)
+        elif insert is None and plan.verb in ("INSERT", "REPLACE") and run.affected:
             db.forget_rowids("sqlite_sequence")  # a write to sqlite_sequence moves the counters
-        elif plan.touches is not None and affected:
+        elif plan.touches is not None and run.affected:
             db.forget_rowids(plan.touches)
         if plan.is_dml:
-            cursor.rowcount = affected
-            self._total_changes += affected
+            cursor.rowcount = run.affected
+            self._total_changes += run.affected
         if plan.shape is not None:
             description = self._description(plan)
-            if description is None and engine_names:
-                description = _description(engine_names)
-            cursor._set_result(self._shape_rows(plan, rows_out), description)
-        return affected
+            if description is None and run.engine_names:
+                description = _description(run.engine_names)
+            cursor._set_result(run.rows, description)
+        return run.affected
 
     def _description(self, plan: Plan) -> tuple | None:
         names = plan.shape.names
@@ -518,13 +491,13 @@ class Connection:
         if plan.returns_rows and plan.verb == "SELECT":
             raise ProgrammingError("executemany() can only execute DML statements.")
         total = 0
-        saved = self._last_rowid
+        lastrowid = cursor.lastrowid  # executemany leaves the cursor's lastrowid as it was
         for parameters in seq_of_parameters:
             self._execute(cursor, sql, parameters, many=True)
             if cursor.rowcount > 0:
                 total += cursor.rowcount
         cursor.rowcount = total if plan.is_dml else -1
-        cursor.lastrowid = cursor.lastrowid if cursor.lastrowid is not None else saved
+        cursor.lastrowid = lastrowid
         cursor.description = None
         cursor._rows = []
 
@@ -536,6 +509,7 @@ class Connection:
         for statement in split_script(script):
             self._execute(cursor, statement, (), many=False, implicit_begin=False)
         cursor.lastrowid = lastrowid
+        cursor.rowcount = -1
         cursor.description = None
         cursor._rows = []
 
@@ -677,6 +651,69 @@ class Connection:
         if limit >= 0:
             self._session.limits[category] = min(limit, _LIMITS[category])
         return old
+
+
+class _StepRun:
+    """One execution of a plan's steps: fills rowid slots, collects rows and counts."""
+
+    def __init__(self, db: Any, insert: Any) -> None:
+        self.db = db
+        self.insert = insert
+        self.next_rowid = 0
+        self.inserted_ids: list[int] = []
+        self.rows: list = []
+        self.engine_names: list[str] | None = None
+        self.affected = 0
+
+    def _rowid(self, base: bool = False) -> int:
+        insert = self.insert
+        if base:
+            return self.db.largest_rowid(insert.table, insert.rowid, insert.autoincrement)
+        if not self.next_rowid:
+            self.next_rowid = self.db.largest_rowid(insert.table, insert.rowid,
+                                                    insert.autoincrement) + 1
+        value = self.next_rowid
+        self.next_rowid += 1
+        return value
+
+    def execute(self, plan: Plan, values: list) -> None:
+        engine = self.db.engine
+        insert = self.insert
+        if insert is not None:
+            values = list(values)
+            for index in insert.rowid_params:
+                if values[index - 1] is None:
+                    values[index - 1] = self._rowid()
+        previous_returned = 0
+        for step in plan.steps:
+            if step.only_if_prev_empty and previous_returned:
+                continue
+            params = []
+            for index in step.params:
+                if index > 0:
+                    params.append(values[index - 1])
+                elif index == AUTO_ROWID:
+                    params.append(self._rowid())
+                else:
+                    params.append(self._rowid(base=True))
+            if step.returns_rows:
+                result = engine.query(step.sql, params)
+                previous_returned = len(result.rows)
+                if insert is not None and plan.shape is None:
+                    self.inserted_ids.extend(r[0] for r in result.rows)
+                else:
+                    self.rows.extend(result.rows)
+                    self.engine_names = self.engine_names or result.columns
+                    if insert is not None and result.rows:
+                        # the user's RETURNING hides the rowid: the counter must be re-read
+                        self.db.forget_rowids(insert.table)
+            else:
+                previous_returned = count = engine.execute(step.sql, params)
+                if step.counts:
+                    self.affected += count
+                continue
+            if step.counts:
+                self.affected += previous_returned
 
 
 class _Session:

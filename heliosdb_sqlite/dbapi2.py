@@ -21,7 +21,7 @@ from .exceptions import (
 from .row import Row
 
 paramstyle = "qmark"
-threadsafety = 1
+threadsafety = _stdlib.threadsafety
 apilevel = "2.0"
 
 # The SQLite language level this module emulates is the stdlib's SQLite.

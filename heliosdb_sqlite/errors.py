@@ -98,6 +98,8 @@ RULES: list[Rule] = [
                 r"|column (?P<c2>\S+) does not exist", re.I),
      lambda m, c: make_error(OperationalError,
                              f"no such column: {m.group('name') or m.group('col') or m.group('c2')}")),
+    (re.compile(r"Unknown (?:scalar |aggregate |table )?function:? '?(?P<name>[\w.]+)", re.I),
+     _simple(OperationalError, "no such function: {name}")),
     (re.compile(r"ambiguous", re.I),
      _simple(OperationalError, "ambiguous column name")),
     (re.compile(r"already exists", re.I), _simple(OperationalError, "object already exists")),

@@ -28,17 +28,21 @@ def _bind_blob(value: Any) -> bytes:
     return bytes(value)
 
 
+def _bind_float(value: float) -> float | None:
+    return None if value != value else float(value)  # SQLite stores NaN as NULL
+
+
 # Engine value for each bindable Python type (exact type first, then isinstance in this order).
 _BINDERS: tuple[tuple[type, Callable[[Any], Any]], ...] = (
     (int, _bind_int),
-    (float, float),
+    (float, _bind_float),
     (str, str),
     (bytes, _bind_blob),
     (bytearray, _bind_blob),
     (memoryview, _bind_blob),
 )
 _EXACT_BINDERS: dict[type, Callable[[Any], Any]] = {
-    int: _bind_int, float: lambda v: v, str: lambda v: v, bytes: lambda v: v,
+    int: _bind_int, float: _bind_float, str: lambda v: v, bytes: lambda v: v,
     bytearray: _bind_blob, memoryview: _bind_blob, type(None): lambda v: v, bool: _bind_int,
 }
 

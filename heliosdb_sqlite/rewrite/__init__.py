@@ -29,6 +29,9 @@ __all__ = ["Plan", "translate", "split_script"]
 
 _QUERY_VERBS = frozenset(("SELECT", "WITH", "VALUES"))
 _NOOP_VERBS = frozenset(("ANALYZE", "VACUUM", "REINDEX"))
+_VERBS = _QUERY_VERBS | _NOOP_VERBS | control.VERBS | frozenset((
+    "INSERT", "REPLACE", "UPDATE", "DELETE", "CREATE", "DROP", "ALTER", "PRAGMA", "ATTACH",
+    "DETACH", "EXPLAIN"))
 
 
 def translate(sql: str, catalog: Catalog, dialect: str) -> Plan:
@@ -40,9 +43,9 @@ def translate(sql: str, catalog: Catalog, dialect: str) -> Plan:
         tokens = tokens[:end]
     if not tokens:
         return Plan("", ParamSpec(0, ()), schema_version=catalog.version)
-    if tokens[0].kind != "word":
-        raise syntax_error(tokens[0])
     verb = tokens[0].text.upper()
+    if tokens[0].kind != "word" or verb not in _VERBS:
+        raise syntax_error(tokens[0])
     if verb == "EXPLAIN":
         raise make_error(NotSupportedError, "EXPLAIN is not supported by heliosdb_sqlite")
     text, params = number(tokens, sql)
@@ -71,10 +74,12 @@ def _dispatch(verb: str, sql: str, text: str, tokens: list[Token], params: Param
     if verb in _QUERY_VERBS:
         return _query(verb, tree, sql, tokens, params, catalog, dialect)
     if isinstance(tree, exp.Insert):
-        steps, info = plan_insert(tree, catalog, dialect)
-        result_shape = _returning_shape(tree) if tree.args.get("returning") and not info else None
+        user_returning = tree.args.get("returning") is not None
+        result_shape = _returning_shape(tree) if user_returning else None
+        steps, info, source = plan_insert(tree, catalog, dialect, params.count)
         return Plan("REPLACE" if verb == "REPLACE" else "INSERT", params, steps, result_shape,
-                    insert=info, schema_version=version)
+                    insert=info, source=source,
+                    schema_version=version)
     if isinstance(tree, (exp.Update, exp.Delete)):
         table = tree.this.name if isinstance(tree.this, exp.Table) else None
         if table is not None and catalog.writable(table) is None:

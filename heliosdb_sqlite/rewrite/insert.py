@@ -1,4 +1,4 @@
-"""INSERT: rowid assignment, INSERT OR REPLACE / IGNORE, upserts, as SQLite does them.
+"""INSERT: rowid assignment, INSERT OR REPLACE / IGNORE, upserts, INSERT ... SELECT, as SQLite.
 
 - A rowid table's rowid is always written explicitly: omitted or NULL takes the next rowid (the
   connection fills AUTO_ROWID slots: largest rowid + 1, never reused under AUTOINCREMENT), so
@@ -6,7 +6,11 @@
 - OR REPLACE deletes the rows that conflict on any unique key, then inserts (SQLite's REPLACE
   algorithm), one VALUES row at a time so later rows replace earlier ones.
 - OR IGNORE skips rows that conflict: ON CONFLICT DO NOTHING.
-- An upsert without a conflict target (legal in SQLite) gets the table's primary key as target.
+- An upsert (ON CONFLICT ... DO UPDATE) runs as INSERT ... DO NOTHING, then, if nothing was
+  inserted, an UPDATE of the conflicting row with `excluded.c` as the row's value for c: Nano's
+  own DO UPDATE cannot find rows written earlier in the same transaction.
+- INSERT ... SELECT runs the SELECT first and inserts its rows one by one through the same plan
+  (Nano passes no parameters into an INSERT's SELECT and has no window functions there).
 """
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from sqlglot import exp
 from ..catalog import Table
 from ..exceptions import NotSupportedError, OperationalError, make_error
 from .plan import InsertInfo, Step
+from .select import expand_stars
 from .transforms import Context, apply
 
 AUTO = "auto"  # placeholder name for an AUTO_ROWID slot
@@ -31,13 +36,14 @@ def _target(tree: exp.Insert) -> tuple[exp.Table, list[str] | None]:
     return target, None
 
 
-def _finish(tree: exp.Expression, catalog, dialect: str, returns_rows: bool) -> Step:
+def _finish(tree: exp.Expression, catalog, dialect: str, returns_rows: bool, **kw) -> Step:
     ctx = Context(catalog, dialect)
     tree = apply(tree, ctx)
-    return Step(tree.sql(dialect="postgres"), tuple(ctx.params), returns_rows)
+    return Step(tree.sql(dialect="postgres"), tuple(ctx.params), returns_rows, **kw)
 
 
-def plan_insert(tree: exp.Insert, catalog, dialect: str) -> tuple[tuple[Step, ...], InsertInfo | None]:
+def plan_insert(tree: exp.Insert, catalog, dialect: str, nparams: int):
+    """(steps, InsertInfo or None, source step or None) for one INSERT statement."""
     table_node, columns = _target(tree)
     table = catalog.writable(table_node.name)
     alternative = (tree.args.get("alternative") or "").upper()
@@ -46,23 +52,24 @@ def plan_insert(tree: exp.Insert, catalog, dialect: str) -> tuple[tuple[Step, ..
             raise make_error(OperationalError, f"cannot modify {table_node.name} because it is a view")
         raise make_error(OperationalError, f"no such table: {table_node.name}")
     tree.set("alternative", None)
+
+    source_step = None
+    if isinstance(tree.expression, (exp.Select, exp.Union, exp.Intersect, exp.Except)):
+        source_step, tree = _materialize(tree, catalog, dialect, nparams)
+
+    width = _width(tree.expression)
     if columns is None:
         columns = [c.name for c in table.columns]
-        source = tree.expression
-        width = _width(source)
         if width is not None and width != len(columns) and not tree.args.get("default"):
-            raise make_error(OperationalError,
-                             f"table {table.name} has {len(columns)} columns but {width} values were supplied")
-        if width is not None and width < len(columns):
-            columns = columns[:width]
+            raise make_error(OperationalError, f"table {table.name} has {len(columns)} columns "
+                             f"but {width} values were supplied")
     else:
         for name in columns:
             if table.column(name) is None and name.lower() not in ("rowid", "oid", "_rowid_"):
                 raise make_error(OperationalError, f"table {table.name} has no column named {name}")
+        if width is not None and width != len(columns):
+            raise make_error(OperationalError, f"{width} values for {len(columns)} columns")
     tree.set("this", exp.Schema(this=table_node, expressions=[exp.to_identifier(c) for c in columns]))
-    if _width(tree.expression) not in (None, len(columns)):
-        raise make_error(OperationalError,
-                         f"{_width(tree.expression)} values for {len(columns)} columns")
 
     info = None
     user_returning = tree.args.get("returning") is not None
@@ -70,14 +77,34 @@ def plan_insert(tree: exp.Insert, catalog, dialect: str) -> tuple[tuple[Step, ..
         info = _assign_rowids(tree, table, columns)
         if not user_returning:
             tree.set("returning", exp.Returning(expressions=[exp.column(table.rowid)]))
+    returns = bool(info) or user_returning
 
+    conflict = tree.args.get("conflict")
     if alternative == "IGNORE":
         tree.set("conflict", exp.OnConflict(action=exp.var("DO NOTHING")))
+        steps = (_finish(tree, catalog, dialect, returns),)
     elif alternative == "REPLACE":
-        return _replace(tree, table, columns, catalog, dialect, user_returning), info
-    elif alternative in ("", "ABORT", "FAIL", "ROLLBACK"):
-        _default_conflict_target(tree, table)
-    return (_finish(tree, catalog, dialect, True if info or user_returning else False),), info
+        steps = _replace(tree, table, catalog, dialect, user_returning)
+    elif conflict is not None and "UPDATE" in (conflict.args.get("action") or exp.var("")).sql().upper():
+        steps = _upsert(tree, table, catalog, dialect, returns)
+    else:
+        steps = (_finish(tree, catalog, dialect, returns),)
+    return steps, info, source_step
+
+
+def _materialize(tree: exp.Insert, catalog, dialect: str, nparams: int):
+    """The SELECT as a source step, and the INSERT rewritten to take one selected row."""
+    query = tree.expression
+    for select in query.find_all(exp.Select):
+        expand_stars(select, catalog)
+    width = _width(query)
+    if width is None:
+        raise make_error(NotSupportedError,
+                         "INSERT ... SELECT * from a source whose columns are unknown")
+    source = _finish(query.copy(), catalog, dialect, True)
+    row = exp.Tuple(expressions=[exp.Placeholder(this=f"p{nparams + j + 1}") for j in range(width)])
+    tree.set("expression", exp.Values(expressions=[row]))
+    return source, tree
 
 
 def _width(source: exp.Expression | None) -> int | None:
@@ -86,8 +113,13 @@ def _width(source: exp.Expression | None) -> int | None:
         if len(widths) > 1:
             raise make_error(OperationalError, "all VALUES must have the same number of terms")
         return widths.pop()
+    if isinstance(source, (exp.Union, exp.Intersect, exp.Except)):
+        return _width(source.this)
     if isinstance(source, exp.Select):
-        return None if any(isinstance(p, exp.Star) for p in source.expressions) else len(source.expressions)
+        if any(isinstance(p, exp.Star) or (isinstance(p, exp.Column) and isinstance(p.this, exp.Star))
+               for p in source.expressions):
+            return None
+        return len(source.expressions)
     return None
 
 
@@ -96,7 +128,6 @@ def _assign_rowids(tree: exp.Insert, table: Table, columns: list[str]) -> Insert
     names = [c.lower() for c in columns]
     aliases = {rowid.lower(), "rowid", "oid", "_rowid_"}
     position = next((i for i, n in enumerate(names) if n in aliases), None)
-    source = tree.expression
     rowid_params: list[int] = []
     per_row_auto = 0
     if tree.args.get("default"):
@@ -104,8 +135,8 @@ def _assign_rowids(tree: exp.Insert, table: Table, columns: list[str]) -> Insert
         tree.set("this", exp.Schema(this=tree.this.this, expressions=[exp.to_identifier(rowid)]))
         tree.set("expression", exp.Values(expressions=[exp.Tuple(expressions=[_auto()])]))
         per_row_auto = 1
-    elif isinstance(source, exp.Values):
-        for row in source.expressions:
+    else:
+        for row in tree.expression.expressions:
             if position is None:
                 row.append("expressions", _auto())
             else:
@@ -117,71 +148,92 @@ def _assign_rowids(tree: exp.Insert, table: Table, columns: list[str]) -> Insert
         if position is None:
             tree.this.append("expressions", exp.to_identifier(rowid))
             per_row_auto = 1
-    elif position is None:
-        # INSERT ... SELECT: number the selected rows after the current largest rowid.
-        sub = exp.select("*").from_(exp.Subquery(this=source.copy(), alias=exp.TableAlias(
-            this=exp.to_identifier("_hsq_src"))))
-        numbered = exp.Add(this=exp.Placeholder(this=AUTO + "base"), expression=exp.Window(
-            this=exp.RowNumber()))
-        sub.select(numbered, copy=False)
-        tree.set("expression", sub)
-        tree.this.append("expressions", exp.to_identifier(rowid))
+        else:
+            tree.this.expressions[position].set("this", rowid)
     return InsertInfo(table.name, rowid, tuple(rowid_params), table.autoincrement, per_row_auto)
 
 
-def _default_conflict_target(tree: exp.Insert, table: Table) -> None:
-    conflict = tree.args.get("conflict")
-    if conflict is None or conflict.args.get("conflict_keys"):
-        return
-    action = conflict.args.get("action")
-    if action is not None and "NOTHING" in action.sql().upper():
-        return
-    if not table.uniques:
-        raise make_error(OperationalError, "ON CONFLICT clause does not match any PRIMARY KEY or UNIQUE constraint")
-    conflict.set("conflict_keys", [exp.to_identifier(c) for c in table.uniques[0]])
-
-
-def _replace(tree: exp.Insert, table: Table, columns: list[str], catalog, dialect: str,
-             user_returning: bool) -> tuple[Step, ...]:
-    source = tree.expression
-    insert_cols = [i.name for i in tree.this.expressions]
-    lower_cols = [c.lower() for c in insert_cols]
-    keys = [k for k in catalog.unique_keys(table) if all(c.lower() in lower_cols for c in k)]
-    if table.rowid is not None and table.rowid.lower() in lower_cols \
-            and (table.rowid,) not in keys and not any(k == (table.rowid,) for k in keys):
-        keys.append((table.rowid,))
-    if not isinstance(source, exp.Values):
-        if len(keys) == 1:
-            conflict = exp.OnConflict(
-                conflict_keys=[exp.to_identifier(c) for c in keys[0]],
-                action=exp.var("DO UPDATE"),
-                expressions=[exp.EQ(this=exp.column(c), expression=exp.column(c, table="excluded"))
-                             for c in insert_cols if c.lower() not in {k.lower() for k in keys[0]}],
-            )
-            tree.set("conflict", conflict)
-            return (_finish(tree, catalog, dialect, True),)
-        raise make_error(NotSupportedError,
-                         "INSERT OR REPLACE ... SELECT on a table with several unique keys is not supported")
-    steps: list[Step] = []
-    for row in source.expressions:
-        values = row.expressions
-        conditions = []
-        for key in keys:
-            parts = []
-            for col in key:
-                value = values[lower_cols.index(col.lower())]
-                if isinstance(value, exp.Placeholder) and value.name == AUTO:
-                    parts = []
-                    break
-                parts.append(exp.EQ(this=exp.column(col), expression=value.copy()))
-            if parts:
-                conditions.append(exp.and_(*parts) if len(parts) > 1 else parts[0])
-        if conditions:
-            delete = exp.Delete(this=exp.Table(this=exp.to_identifier(table.name)),
-                                where=exp.Where(this=exp.or_(*conditions) if len(conditions) > 1
-                                                else conditions[0]))
-            steps.append(_finish(delete, catalog, dialect, False))
+def _rows(tree: exp.Insert):
+    """Each VALUES row as its own INSERT (later rows must see earlier ones)."""
+    for row in tree.expression.expressions:
         single = tree.copy()
         single.set("expression", exp.Values(expressions=[row.copy()]))
-        steps.append(_finish(single, catalog, dialect, True if table.rowid or user_returning else False))
+        yield row, single
+
+
+def _key_condition(key, insert_cols: list[str], values) -> exp.Expression | None:
+    parts = []
+    for col in key:
+        value = values[insert_cols.index(col.lower())]
+        if isinstance(value, exp.Placeholder) and value.name == AUTO:
+            return None  # a new rowid conflicts with nothing
+        parts.append(exp.EQ(this=exp.column(col), expression=value.copy()))
+    return exp.and_(*parts) if len(parts) > 1 else parts[0]
+
+
+def _replace(tree: exp.Insert, table: Table, catalog, dialect: str,
+             user_returning: bool) -> tuple[Step, ...]:
+    insert_cols = [i.name.lower() for i in tree.this.expressions]
+    keys = [k for k in catalog.unique_keys(table) if all(c.lower() in insert_cols for c in k)]
+    if table.rowid is not None and table.rowid.lower() in insert_cols and (table.rowid,) not in keys:
+        keys.append((table.rowid,))
+    steps: list[Step] = []
+    for row, single in _rows(tree):
+        conditions = [c for c in (_key_condition(k, insert_cols, row.expressions) for k in keys) if c]
+        if conditions:
+            delete = exp.Delete(this=exp.Table(this=exp.to_identifier(table.name)),
+                                where=exp.Where(this=exp.or_(*conditions)))
+            steps.append(_finish(delete, catalog, dialect, False, counts=False))
+        steps.append(_finish(single, catalog, dialect, bool(table.rowid) or user_returning))
     return tuple(steps)
+
+
+def _upsert(tree: exp.Insert, table: Table, catalog, dialect: str, returns: bool) -> tuple[Step, ...]:
+    conflict = tree.args["conflict"]
+    keys = [k.this.name if isinstance(k, exp.Ordered) else k.name
+            for k in conflict.args.get("conflict_keys") or []]
+    if not keys:
+        uniques = catalog.unique_keys(table)
+        if not uniques:
+            raise make_error(OperationalError, "ON CONFLICT clause does not match any PRIMARY KEY "
+                             "or UNIQUE constraint")
+        keys = list(uniques[0])
+    sets = conflict.expressions
+    where = conflict.args.get("where")
+    insert_cols = [i.name.lower() for i in tree.this.expressions]
+    steps: list[Step] = []
+    for row, single in _rows(tree):
+        values = row.expressions
+        single.set("conflict", exp.OnConflict(action=exp.var("DO NOTHING")))
+        steps.append(_finish(single, catalog, dialect, returns))
+        condition = _key_condition(keys, insert_cols, values)
+        if condition is None:
+            continue
+        if where is not None:
+            condition = exp.and_(condition, where.this.copy() if isinstance(where, exp.Where)
+                                 else where.copy())
+        update = exp.Update(this=exp.Table(this=exp.to_identifier(table.name)),
+                            expressions=[_excluded(s.copy(), insert_cols, values, table)
+                                         for s in sets],
+                            where=exp.Where(this=_excluded(condition, insert_cols, values, table)))
+        steps.append(_finish(update, catalog, dialect, False, only_if_prev_empty=True))
+    return tuple(steps)
+
+
+def _excluded(node: exp.Expression, insert_cols: list[str], values, table: Table) -> exp.Expression:
+    """`excluded.c` is the value the row would have inserted into c."""
+    for col in list(node.find_all(exp.Column)):
+        if col.table.lower() == "excluded":
+            name = col.name.lower()
+            if name in insert_cols:
+                replacement = values[insert_cols.index(name)].copy()
+            else:
+                declared = table.column(name)
+                replacement = exp.maybe_parse(declared.default, dialect="sqlite") \
+                    if declared is not None and declared.default else exp.Null()
+            if col is node:
+                return replacement
+            col.replace(replacement)
+        elif col.table.lower() == table.name.lower():
+            col.set("table", None)
+    return node

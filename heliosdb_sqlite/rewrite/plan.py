@@ -15,6 +15,8 @@ class Step:
     sql: str
     params: tuple[int, ...]  # per engine $n: the SQLite parameter index (1-based) or AUTO_ROWID
     returns_rows: bool
+    counts: bool = True  # its affected rows are the statement's (not REPLACE's deletes)
+    only_if_prev_empty: bool = False  # an upsert's UPDATE: runs when the INSERT did nothing
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,9 @@ class Plan:
     insert: InsertInfo | None = None
     touches: str | None = None  # table whose rowid counter an UPDATE/DELETE invalidates
     undo: str | None = None  # engine DDL reversing this one: the engine's DDL is not transactional
+    # INSERT ... SELECT: the SELECT runs first; `steps` then run once per selected row, whose
+    # values follow the statement's own parameters (indexes params.count + 1 ...).
+    source: Step | None = None
     schema_version: int = 0
 
     @property

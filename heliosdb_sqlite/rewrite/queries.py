@@ -77,3 +77,23 @@ def scan_order(tree: exp.Expression, ctx: Context) -> exp.Expression:
     tree.set("order", exp.Order(expressions=[exp.Ordered(this=exp.column(k, table=ref))
                                              for k in keys]))
     return tree
+
+
+def cte_column_lists(tree: exp.Expression, ctx: Context) -> exp.Expression:
+    """`WITH c(n) AS (SELECT 5)`: the engine takes no CTE column list, so the names become
+    aliases of the CTE's (first) SELECT."""
+    for cte in list(tree.find_all(exp.CTE)):
+        alias = cte.args.get("alias")
+        columns = alias.columns if alias is not None else []
+        if not columns:
+            continue
+        body = cte.this
+        while isinstance(body, (exp.Union, exp.Intersect, exp.Except)):
+            body = body.this
+        if not isinstance(body, exp.Select) or len(body.expressions) != len(columns):
+            continue
+        body.set("expressions", [
+            exp.alias_(p.this if isinstance(p, exp.Alias) else p, c.name, quoted=True)
+            for p, c in zip(body.expressions, columns)])
+        alias.set("columns", None)
+    return tree

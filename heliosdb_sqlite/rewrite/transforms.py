@@ -5,6 +5,7 @@ once per distinct statement text; the result is cached with the plan, so none is
 """
 from __future__ import annotations
 
+import re
 from typing import Callable
 
 from sqlglot import exp
@@ -26,8 +27,14 @@ def lower_identifiers(tree: exp.Expression, ctx: Context) -> exp.Expression:
     """
     for ident in tree.find_all(exp.Identifier):
         ident.set("this", ident.this.lower() if ident.this.isascii() else _ascii_lower(ident.this))
-        ident.set("quoted", True)
+        # Nano does not register a CTE whose name is quoted in its WITH clause
+        cte_name = isinstance(ident.parent, exp.TableAlias) and isinstance(ident.parent.parent,
+                                                                           exp.CTE)
+        ident.set("quoted", not (cte_name and _BARE.match(ident.this)))
     return tree
+
+
+_BARE = re.compile(r"[a-z_][a-z0-9_]*\Z")
 
 
 def _ascii_lower(text: str) -> str:
@@ -191,6 +198,7 @@ Transform = Callable[[exp.Expression, Context], exp.Expression]
 PIPELINE: tuple[Transform, ...] = (
     queries.scan_order,
     queries.using_to_on,
+    queries.cte_column_lists,
     catalog_tables,
     rowid_columns,
     semantics.truthiness,
