@@ -42,6 +42,7 @@ class Table:
     uniques: list[tuple[str, ...]] = field(default_factory=list)  # every unique key, pk first
     foreign_keys: list[dict[str, Any]] = field(default_factory=list)
     without_rowid: bool = False
+    checks: dict[str, str] = field(default_factory=dict)  # engine constraint -> SQLite message
 
     def column(self, name: str) -> Column | None:
         lname = name.lower()
@@ -62,6 +63,7 @@ class Table:
             "columns": [c.__dict__ for c in self.columns], "rowid": self.rowid,
             "autoincrement": self.autoincrement, "uniques": self.uniques,
             "foreign_keys": self.foreign_keys, "without_rowid": self.without_rowid,
+            "checks": self.checks,
         })
 
     @classmethod
@@ -71,6 +73,7 @@ class Table:
             name=name, columns=[Column(**c) for c in data["columns"]], rowid=data["rowid"],
             autoincrement=data["autoincrement"], uniques=[tuple(u) for u in data["uniques"]],
             foreign_keys=data["foreign_keys"], without_rowid=data["without_rowid"],
+            checks=data.get("checks", {}),
         )
 
 

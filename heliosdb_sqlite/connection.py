@@ -368,7 +368,7 @@ class Connection:
         if not self._in_tx:
             db.lock.acquire(self, self.timeout)
             # several engine statements (REPLACE's delete + insert, DDL + catalog) commit as one
-            if len(plan.steps) > 1 or plan.catalog_change is not None or (
+            if plan.atomic or plan.catalog_change is not None or (
                     plan.insert is not None and plan.insert.autoincrement):
                 try:
                     db.engine.execute("BEGIN", ())
@@ -378,6 +378,9 @@ class Connection:
                 own_tx = True
         self._running = True
         ddl_done = False
+        statement_savepoint = self._in_tx and plan.atomic
+        if statement_savepoint:  # a failing statement undoes only itself, as in SQLite
+            self._engine_control('SAVEPOINT "hsq_statement"')
         try:
             affected = self._steps(cursor, plan, values)
             ddl_done = plan.undo is not None
@@ -386,9 +389,17 @@ class Connection:
                 self._catalog_dirty = self._in_tx
             if own_tx:
                 db.engine.execute("COMMIT", ())
+            if statement_savepoint:
+                db.engine.execute('RELEASE SAVEPOINT "hsq_statement"', ())
             if ddl_done and self._in_tx:
                 self._undo.append((len(self._savepoints), plan.undo))
         except BaseException as exc:
+            if statement_savepoint:
+                try:
+                    db.engine.execute('ROLLBACK TO SAVEPOINT "hsq_statement"', ())
+                    db.engine.execute('RELEASE SAVEPOINT "hsq_statement"', ())
+                except Exception:
+                    pass
             if own_tx:
                 try:
                     db.engine.execute("ROLLBACK", ())
@@ -404,7 +415,7 @@ class Connection:
                 if plan.catalog_change is not None:
                     db.reload_catalog()
             if isinstance(exc, Exception) or is_engine_panic(exc):
-                raise engine_error(exc, db.catalog) from None
+                raise engine_error(exc, db.catalog, plan.table) from None
             raise
         finally:
             self._running = False
@@ -699,6 +710,11 @@ class _StepRun:
             if step.returns_rows:
                 result = engine.query(step.sql, params)
                 previous_returned = len(result.rows)
+                if step.fail_if_rows is not None:
+                    if result.rows:
+                        raise make_error(IntegrityError, step.fail_if_rows,
+                                         "SQLITE_CONSTRAINT_UNIQUE")
+                    continue
                 if insert is not None and plan.shape is None:
                     self.inserted_ids.extend(r[0] for r in result.rows)
                 else:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from .catalog import Catalog
+from .catalog import Catalog, Table
 from .exceptions import (
     DataError,
     Error,
@@ -19,35 +19,64 @@ from .exceptions import (
     make_error,
 )
 
-Rule = tuple[re.Pattern, Callable[[re.Match, Catalog], Error]]
+Rule = tuple[re.Pattern, Callable[[re.Match, Catalog, Table | None], Error]]
 
 
-def _unique(m: re.Match, catalog: Catalog) -> Error:
+def _pk(table: Table) -> tuple[str, ...] | None:
+    return next((u for u in table.uniques
+                 if all(table.column(c) is not None and table.column(c).pk for c in u)), None)
+
+
+def _unique(m: re.Match, catalog: Catalog, context: Table | None) -> Error:
     """A constraint name back to SQLite's "UNIQUE constraint failed: t.a, t.b"."""
     name = m.group("name")
     for table in catalog.tables.values():
         lname = table.name.lower()
-        pk = next((u for u in table.uniques if all(table.column(c) and table.column(c).pk
-                                                   for c in u)), None)
+        pk = _pk(table)
         if name == f"{lname}_pkey" and pk:
             return _constraint("UNIQUE", table.name, pk, "SQLITE_CONSTRAINT_PRIMARYKEY")
         for key in table.uniques:
-            if name in (f"{lname}_{'_'.join(k.lower() for k in key)}_key",):
+            if name == f"{lname}_{'_'.join(k.lower() for k in key)}_key":
+                return _constraint("UNIQUE", table.name, key, "SQLITE_CONSTRAINT_UNIQUE")
+        if name == f"{lname}_unique":  # Nano's name for any multi-column UNIQUE (...)
+            key = next((k for k in table.uniques if len(k) > 1 and k != pk), None)
+            if key is not None:
                 return _constraint("UNIQUE", table.name, key, "SQLITE_CONSTRAINT_UNIQUE")
     index = catalog.indexes.get(name.lower())
     if index is not None:
         return _constraint("UNIQUE", index.table, index.columns, "SQLITE_CONSTRAINT_UNIQUE")
-    return make_error(IntegrityError, f"UNIQUE constraint failed: {name}",
-                      "SQLITE_CONSTRAINT_UNIQUE")
+    return _unnamed_unique(m, catalog, context)
 
 
-def _unique_columns(m: re.Match, catalog: Catalog) -> Error:
-    table = catalog.table(m.group("table")) if "table" in m.groupdict() else None
-    cols = [c.strip().strip('"') for c in m.group("cols").split(",")]
-    tname = table.name if table else (m.groupdict().get("table") or "")
-    if table is not None:
-        cols = [table.column(c).name if table.column(c) else c for c in cols]
-    return _constraint("UNIQUE", tname, cols, "SQLITE_CONSTRAINT_UNIQUE")
+def _unnamed_unique(m: re.Match, catalog: Catalog, context: Table | None) -> Error:
+    """A duplicate with no constraint named: the statement's table says which key it was."""
+    if context is not None:
+        groups = m.groupdict()
+        column = groups.get("col")
+        if column and context.column(column) is not None:
+            key = next((k for k in catalog.unique_keys(context)
+                        if [c.lower() for c in k] == [column.lower()]), (column,))
+            return _constraint("UNIQUE", context.name, key, "SQLITE_CONSTRAINT_UNIQUE")
+        pk = _pk(context)
+        if groups.get("kind") == "PRIMARY KEY" and pk:
+            return _constraint("UNIQUE", context.name, pk, "SQLITE_CONSTRAINT_PRIMARYKEY")
+        keys = [k for k in catalog.unique_keys(context) if k != pk] or ([pk] if pk else [])
+        if keys:
+            return _constraint("UNIQUE", context.name, keys[0], "SQLITE_CONSTRAINT_UNIQUE")
+    return make_error(IntegrityError, "UNIQUE constraint failed", "SQLITE_CONSTRAINT_UNIQUE")
+
+
+def _check(m: re.Match, catalog: Catalog, context: Table | None) -> Error:
+    """Named engine CHECKs (see rewrite/ddl.py) carry SQLite's CHECK and NOT NULL messages."""
+    name = m.group("name")
+    tables = ([context] if context is not None else []) + list(catalog.tables.values())
+    for table in tables:
+        message = table.checks.get(name)
+        if message is not None:
+            code = ("SQLITE_CONSTRAINT_NOTNULL" if message.startswith("NOT NULL")
+                    else "SQLITE_CONSTRAINT_CHECK")
+            return make_error(IntegrityError, message, code)
+    return make_error(IntegrityError, f"CHECK constraint failed: {name}", "SQLITE_CONSTRAINT_CHECK")
 
 
 def _constraint(kind: str, table: str, columns, code: str) -> Error:
@@ -55,10 +84,18 @@ def _constraint(kind: str, table: str, columns, code: str) -> Error:
     return make_error(IntegrityError, f"{kind} constraint failed: {failed}", code)
 
 
-def _not_null(m: re.Match, catalog: Catalog) -> Error:
+def _mismatch(m: re.Match, catalog: Catalog, context: Table | None) -> Error:
+    """A value the engine column cannot hold. SQLite would keep text in a numeric column (or
+    refuse it for a rowid: "datatype mismatch"); here the column holds numbers only."""
+    if context is not None:
+        return make_error(IntegrityError, "datatype mismatch", "SQLITE_MISMATCH")
+    return make_error(OperationalError, m.group(0))
+
+
+def _not_null(m: re.Match, catalog: Catalog, context: Table | None) -> Error:
     column = m.group("col")
     table = m.groupdict().get("table")
-    info = catalog.table(table) if table else None
+    info = catalog.table(table) if table else context
     if info is None:
         for t in catalog.tables.values():
             if t.column(column):
@@ -73,7 +110,7 @@ def _not_null(m: re.Match, catalog: Catalog) -> Error:
 
 
 def _simple(cls, template: str, code: str = "SQLITE_ERROR"):
-    def build(m: re.Match, catalog: Catalog) -> Error:
+    def build(m: re.Match, catalog: Catalog, context: Table | None) -> Error:
         return make_error(cls, template.format(**m.groupdict()), code)
     return build
 
@@ -82,8 +119,12 @@ RULES: list[Rule] = [
     (re.compile(r'violates PRIMARY KEY constraint "(?P<name>[^"]+)"'), _unique),
     (re.compile(r'violates UNIQUE constraint "(?P<name>[^"]+)"'), _unique),
     (re.compile(r'unique constraint "(?P<name>[^"]+)"', re.I), _unique),
-    (re.compile(r"UNIQUE constraint violation.*?table '(?P<table>[^']+)'.*?column[s]? '?(?P<cols>[^'.]+)'?", re.I),
-     _unique_columns),
+    (re.compile(r"UNIQUE constraint violated: duplicate value for column '(?P<col>[^']+)'"),
+     _unnamed_unique),
+    (re.compile(r"Key already exists in (?P<kind>PRIMARY KEY|UNIQUE) index"), _unnamed_unique),
+    (re.compile(r"Duplicate key", re.I), _unnamed_unique),
+    (re.compile(r"CHECK constraint '\"?(?P<name>[^'\"]+)\"?'", re.I), _check),
+    (re.compile(r"Cannot cast '.*' to (?:INT|FLOAT)\d", re.S), _mismatch),
     (re.compile(r"(?:NOT NULL constraint|null value in column)[^\"']*[\"'](?P<col>[^\"']+)[\"']"
                 r"(?:[^\"']*(?:relation|table) [\"'](?P<table>[^\"']+)[\"'])?", re.I), _not_null),
     (re.compile(r"CHECK constraint|violates check constraint", re.I),
@@ -92,12 +133,12 @@ RULES: list[Rule] = [
      _simple(IntegrityError, "FOREIGN KEY constraint failed", "SQLITE_CONSTRAINT_FOREIGNKEY")),
     (re.compile(r"Table '(?P<name>[^']+)' does not exist|relation \"(?P<rel>[^\"]+)\" does not exist"
                 r"|table \"?(?P<t2>\w+)\"? (?:does not exist|not found)", re.I),
-     lambda m, c: make_error(OperationalError,
-                             f"no such table: {m.group('name') or m.group('rel') or m.group('t2')}")),
+     lambda m, c, t: make_error(
+         OperationalError, f"no such table: {m.group('name') or m.group('rel') or m.group('t2')}")),
     (re.compile(r"Column '(?P<name>[^']+)' not found|column \"(?P<col>[^\"]+)\" does not exist"
                 r"|column (?P<c2>\S+) does not exist", re.I),
-     lambda m, c: make_error(OperationalError,
-                             f"no such column: {m.group('name') or m.group('col') or m.group('c2')}")),
+     lambda m, c, t: make_error(
+         OperationalError, f"no such column: {m.group('name') or m.group('col') or m.group('c2')}")),
     (re.compile(r"Unknown (?:scalar |aggregate |table )?function:? '?(?P<name>[\w.]+)", re.I),
      _simple(OperationalError, "no such function: {name}")),
     (re.compile(r"ambiguous", re.I),
@@ -111,10 +152,10 @@ RULES: list[Rule] = [
      _simple(OperationalError, "database is locked", "SQLITE_BUSY")),
     (re.compile(r"out of range|overflow", re.I), _simple(DataError, "integer overflow")),
     (re.compile(r"parse error|syntax error", re.I),
-     lambda m, c: make_error(OperationalError, "syntax error: the engine could not parse the "
-                             "translated statement (" + m.string[:200] + ")")),
+     lambda m, c, t: make_error(OperationalError, "syntax error: the engine could not parse the "
+                                "translated statement (" + m.string[:200] + ")")),
     (re.compile(r"parameter|bind", re.I),
-     lambda m, c: make_error(ProgrammingError, m.string)),
+     lambda m, c, t: make_error(ProgrammingError, m.string)),
 ]
 
 
@@ -124,15 +165,17 @@ def is_engine_panic(exc: BaseException) -> bool:
     return type(exc).__name__ == "PanicException"
 
 
-def engine_error(exc: BaseException, catalog: Catalog) -> Error:
-    """The sqlite3 exception for an engine failure; unknown ones are OperationalError."""
+def engine_error(exc: BaseException, catalog: Catalog, table: str | None = None) -> Error:
+    """The sqlite3 exception for an engine failure; unknown ones are OperationalError.
+    `table` is the table the statement writes, for messages that do not name one."""
     if isinstance(exc, Error):
         return exc
     if is_engine_panic(exc):
         return make_error(OperationalError, "integer overflow")
     message = str(exc)
+    context = catalog.table(table) if table else None
     for pattern, build in RULES:
         m = pattern.search(message)
         if m is not None:
-            return build(m, catalog)
+            return build(m, catalog, context)
     return make_error(OperationalError, message or type(exc).__name__)

@@ -20,6 +20,7 @@ from .insert import plan_insert
 from .lexer import Token, first_statement_end, tokenize
 from .params import ParamSpec, number
 from .plan import Plan, Shape, Step
+from .names import resolve
 from .select import expand_stars, shape
 from .transforms import Context, apply
 
@@ -76,9 +77,12 @@ def _dispatch(verb: str, sql: str, text: str, tokens: list[Token], params: Param
     if isinstance(tree, exp.Insert):
         user_returning = tree.args.get("returning") is not None
         result_shape = _returning_shape(tree) if user_returning else None
+        target = tree.this.this if isinstance(tree.this, exp.Schema) else tree.this
+        rows = len(tree.expression.expressions) if isinstance(tree.expression, exp.Values) else 2
         steps, info, source = plan_insert(tree, catalog, dialect, params.count)
         return Plan("REPLACE" if verb == "REPLACE" else "INSERT", params, steps, result_shape,
-                    insert=info, source=source,
+                    insert=info, source=source, touches=target.name,
+                    atomic=rows > 1 or len(steps) > 1 or source is not None,
                     schema_version=version)
     if isinstance(tree, (exp.Update, exp.Delete)):
         table = tree.this.name if isinstance(tree.this, exp.Table) else None
@@ -96,6 +100,7 @@ def _dispatch(verb: str, sql: str, text: str, tokens: list[Token], params: Param
 
 
 def _query(verb, tree, sql, tokens, params, catalog, dialect) -> Plan:
+    resolve(tree, catalog)
     for select in tree.find_all(exp.Select):
         expand_stars(select, catalog)
     result_shape = shape(tree, sql, tokens, catalog)

@@ -24,7 +24,7 @@ _TABLE_CONSTRAINT_WORDS = {"CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"
 class ColumnDef:
     column: Column
     unique: bool = False
-    check: str | None = None  # SQLite expression text
+    check: tuple[str | None, str] | None = None  # (constraint name, SQLite expression text)
     default_sql: str | None = None  # SQLite expression text
     pk_desc: bool = False
     autoincrement: bool = False
@@ -40,7 +40,7 @@ class TableDef:
     columns: list[ColumnDef]
     primary_key: list[str] = field(default_factory=list)
     uniques: list[list[str]] = field(default_factory=list)
-    checks: list[str] = field(default_factory=list)
+    checks: list[tuple[str | None, str]] = field(default_factory=list)  # (name, expression)
     foreign_keys: list[dict] = field(default_factory=list)
     without_rowid: bool = False
     as_select: str | None = None  # CREATE TABLE ... AS SELECT text
@@ -184,12 +184,14 @@ def _column_def(cur: _Cursor) -> ColumnDef:
         col.decltype = cur.sql[type_start:type_end]
         if col.decltype.upper() in _STANDARD_TYPES:  # SQLite stores these six in upper case
             col.decltype = col.decltype.upper()
+    constraint_name = None
     while cur.peek() is not None and cur.peek().kind not in ("comma", "rparen"):
         word = cur.word()
         if word == "CONSTRAINT":
             cur.take()
-            cur.name()
-        elif word == "PRIMARY":
+            constraint_name = cur.name()
+            continue
+        if word == "PRIMARY":
             cur.take()
             cur.accept("KEY")
             if cur.accept("DESC"):
@@ -214,7 +216,7 @@ def _column_def(cur: _Cursor) -> ColumnDef:
         elif word == "CHECK":
             cur.take()
             start, end = cur.balanced()
-            cdef.check = cur.sql[start:end]
+            cdef.check = (constraint_name, cur.sql[start:end])
         elif word == "DEFAULT":
             cur.take()
             tok = cur.peek()
@@ -243,6 +245,7 @@ def _column_def(cur: _Cursor) -> ColumnDef:
             cur.accept("STORED", "VIRTUAL")
         else:
             raise syntax_error(cur.sql, cur.peek())
+        constraint_name = None
     return cdef
 
 
@@ -275,8 +278,7 @@ def _references(cur: _Cursor, columns: list[str]) -> dict:
 
 
 def _table_constraint(cur: _Cursor, table: TableDef) -> None:
-    if cur.accept("CONSTRAINT"):
-        cur.name()
+    name = cur.name() if cur.accept("CONSTRAINT") else None
     word = cur.word()
     if word == "PRIMARY":
         cur.take()
@@ -291,7 +293,7 @@ def _table_constraint(cur: _Cursor, table: TableDef) -> None:
     elif word == "CHECK":
         cur.take()
         start, end = cur.balanced()
-        table.checks.append(cur.sql[start:end])
+        table.checks.append((name, cur.sql[start:end]))
     elif word == "FOREIGN":
         cur.take()
         cur.accept("KEY")
@@ -345,7 +347,25 @@ def build_table(tdef: TableDef) -> Table:
         if key not in uniques:
             uniques.append(key)
     fks = [c.references for c in tdef.columns if c.references] + tdef.foreign_keys
-    return Table(tdef.name, columns, rowid, autoincrement, uniques, fks, tdef.without_rowid)
+    table = Table(tdef.name, columns, rowid, autoincrement, uniques, fks, tdef.without_rowid)
+    for name, check in _named_checks(tdef):
+        label = check[0] if check[0] is not None else check[1].strip()
+        table.checks[name] = f"CHECK constraint failed: {label}"
+    for cdef in tdef.columns:
+        if cdef.column.notnull and cdef.column.name != rowid:
+            table.checks[_not_null_name(tdef.name, cdef.column.name)] = \
+                f"NOT NULL constraint failed: {tdef.name}.{cdef.column.name}"
+    return table
+
+
+def _named_checks(tdef: TableDef) -> list[tuple[str, tuple[str | None, str]]]:
+    """Each CHECK with the engine constraint name that identifies it in engine errors."""
+    checks = [c.check for c in tdef.columns if c.check is not None] + tdef.checks
+    return [(f"hsq_{tdef.name.lower()}_ck{n}", check) for n, check in enumerate(checks, 1)]
+
+
+def _not_null_name(table: str, column: str) -> str:
+    return f"hsq_{table.lower()}_nn_{column.lower()}"
 
 
 def quote(name: str) -> str:
@@ -353,24 +373,30 @@ def quote(name: str) -> str:
     return '"' + name.lower().replace('"', '""') + '"'
 
 
+def engine_column(cdef: ColumnDef, table: Table, dialect: str, expr) -> str:
+    """One column's engine definition (type, key, NOT NULL, UNIQUE, DEFAULT)."""
+    col = cdef.column
+    pk_cols = [c.name for c in table.columns if c.pk]
+    sql = f"{quote(col.name)} {engine_type(col.decltype, dialect)}"
+    if table.rowid == col.name:
+        sql += " PRIMARY KEY"
+    elif col.notnull:
+        sql += " NOT NULL"
+    if cdef.unique and pk_cols != [col.name]:
+        sql += " UNIQUE"
+    if cdef.default_sql is not None:
+        sql += f" DEFAULT {expr(cdef.default_sql)}"
+    return sql
+
+
 def engine_create_table(tdef: TableDef, table: Table, dialect: str, expr) -> str:
-    """Engine DDL for a parsed table; `expr` translates a SQLite expression's text."""
-    parts = []
+    """Engine DDL for a parsed table; `expr` translates a SQLite expression's text.
+
+    Every CHECK is named so an engine error maps back to SQLite's message, and NOT NULL is also
+    a CHECK: Nano does not enforce NOT NULL on UPDATE, but does enforce CHECK.
+    """
+    parts = [engine_column(cdef, table, dialect, expr) for cdef in tdef.columns]
     pk_cols = [c.name for c in sorted((c for c in table.columns if c.pk), key=lambda c: c.pk)]
-    for cdef in tdef.columns:
-        col = cdef.column
-        sql = f"{quote(col.name)} {engine_type(col.decltype, dialect)}"
-        if table.rowid == col.name:
-            sql += " PRIMARY KEY"
-        elif col.notnull:
-            sql += " NOT NULL"
-        if cdef.unique and pk_cols != [col.name]:
-            sql += " UNIQUE"
-        if cdef.default_sql is not None:
-            sql += f" DEFAULT {expr(cdef.default_sql)}"
-        if cdef.check is not None:
-            sql += f" CHECK ({expr(cdef.check)})"
-        parts.append(sql)
     if table.rowid == HIDDEN_ROWID:
         parts.append(f"{quote(HIDDEN_ROWID)} BIGINT" + ("" if pk_cols else " PRIMARY KEY"))
     if pk_cols and table.rowid not in pk_cols:
@@ -378,6 +404,10 @@ def engine_create_table(tdef: TableDef, table: Table, dialect: str, expr) -> str
     for u in table.uniques:
         if list(u) != pk_cols and len(u) > 1:
             parts.append(f"UNIQUE ({', '.join(quote(c) for c in u)})")
-    for check in tdef.checks:
-        parts.append(f"CHECK ({expr(check)})")
+    for name, (_, check) in _named_checks(tdef):
+        parts.append(f"CONSTRAINT {quote(name)} CHECK ({expr(check)})")
+    for cdef in tdef.columns:
+        if cdef.column.notnull and cdef.column.name != table.rowid:
+            name = _not_null_name(tdef.name, cdef.column.name)
+            parts.append(f"CONSTRAINT {quote(name)} CHECK ({quote(cdef.column.name)} IS NOT NULL)")
     return f"CREATE TABLE {quote(tdef.name)} ({', '.join(parts)})"

@@ -10,7 +10,9 @@ from sqlglot import exp
 
 from ..catalog import Catalog, Column, Entry, Index, Table
 from ..exceptions import NotSupportedError, OperationalError, make_error
-from .ddl import _Cursor, build_table, engine_create_table, parse_create_table, quote, syntax_error
+from .ddl import (
+    _Cursor, build_table, engine_column, engine_create_table, parse_create_table, quote, syntax_error,
+)
 from .lexer import Token
 from .params import ParamSpec
 from .plan import Plan, Step
@@ -143,12 +145,23 @@ def _create_index(sql, tokens, params, catalog, dialect) -> Plan:
             engine_items.append(f"({expression(text, catalog, dialect)}){direction}")
     engine_sql = (f"CREATE {'UNIQUE ' if unique else ''}INDEX {quote(name)} ON {quote(table.name)}"
                   f" ({', '.join(engine_items)}){where_sql}")
+    steps = [Step(engine_sql, (), False)]
+    if unique:
+        # existing duplicates make a unique index fail in SQLite (several NULLs are allowed)
+        cols = ", ".join(engine_items_plain := [quote(c) for c in columns if table.column(c)])
+        if len(engine_items_plain) == len(columns):
+            not_null = " AND ".join(f"{c} IS NOT NULL" for c in engine_items_plain)
+            failed = ", ".join(f"{table.name}.{table.column(c).name}" for c in columns)
+            steps.insert(0, Step(
+                f"SELECT 1 AS dup FROM {quote(table.name)} WHERE {not_null} GROUP BY {cols} "
+                "HAVING count(*) > 1 LIMIT 1", (), True,
+                fail_if_rows=f"UNIQUE constraint failed: {failed}"))
     stored = f"CREATE {'UNIQUE ' if unique else ''}INDEX " + sql[name_start:].rstrip().rstrip(";")
     index = Index(name, table.name, columns, unique)
 
     def record(db) -> None:
         db.record(Entry(db.catalog.next_seq(), "index", name, table.name, stored, index.to_json()))
-    return Plan("CREATE", params, (Step(engine_sql, (), False),), catalog_change=record,
+    return Plan("CREATE", params, tuple(steps), catalog_change=record,
                 undo=f"DROP INDEX {quote(name)}", schema_version=catalog.version)
 
 
@@ -253,18 +266,15 @@ def _alter(sql, tokens, params, catalog, dialect) -> Plan:
         raise make_error(OperationalError, f"no such table: {name}")
     if cur.accept("ADD"):
         cur.accept("COLUMN")
-        from .ddl import TableDef, _column_def
+        from .ddl import _column_def
         col_start = cur.peek().start
         cdef = _column_def(cur)
         if table.column(cdef.column.name) is not None:
             raise make_error(OperationalError, f"duplicate column name: {cdef.column.name}")
         col = cdef.column
-        tdef = TableDef(table.name, False, False, [cdef])
-        single = build_table(tdef)
-        col_sql = engine_create_table(tdef, single, dialect,
-                                      lambda text: expression(text, catalog, dialect))
-        col_sql = col_sql[col_sql.index("(") + 1:col_sql.rindex(", " + quote("rowid"))] \
-            if quote("rowid") in col_sql else col_sql[col_sql.index("(") + 1:-1]
+        col_sql = engine_column(cdef, table, dialect, lambda text: expression(text, catalog, dialect))
+        if cdef.check is not None:
+            col_sql += f" CHECK ({expression(cdef.check[1], catalog, dialect)})"
         engine_sql = f"ALTER TABLE {quote(table.name)} ADD COLUMN {col_sql}"
         col_text = sql[col_start:].rstrip().rstrip(";")
 

@@ -16,6 +16,7 @@ class Step:
     params: tuple[int, ...]  # per engine $n: the SQLite parameter index (1-based) or AUTO_ROWID
     returns_rows: bool
     counts: bool = True  # its affected rows are the statement's (not REPLACE's deletes)
+    fail_if_rows: str | None = None  # a guard: IntegrityError with this message if rows return
     only_if_prev_empty: bool = False  # an upsert's UPDATE: runs when the INSERT did nothing
 
 
@@ -52,7 +53,13 @@ class Plan:
     # INSERT ... SELECT: the SELECT runs first; `steps` then run once per selected row, whose
     # values follow the statement's own parameters (indexes params.count + 1 ...).
     source: Step | None = None
+    atomic: bool = False  # several engine writes that must succeed or fail as one statement
     schema_version: int = 0
+
+    @property
+    def table(self) -> str | None:
+        """The table the statement writes."""
+        return self.insert.table if self.insert is not None else self.touches
 
     @property
     def is_dml(self) -> bool:
