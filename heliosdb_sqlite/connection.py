@@ -13,7 +13,7 @@ from .exceptions import (
     DatabaseError, DataError, Error, IntegrityError, InterfaceError, InternalError,
     NotSupportedError, OperationalError, ProgrammingError, Warning, make_error,
 )
-from .rewrite.plan import AUTO_ROWID, ROWID_BASE, Plan
+from .rewrite.plan import AUTO_ROWID, CHANGES, ROWID_BASE, TOTAL_CHANGES, Plan
 from .values import adapt, as_converter_input, bind
 
 LEGACY_TRANSACTION_CONTROL = -1
@@ -60,6 +60,7 @@ class Connection:
         self._undo: list[tuple[int, str]] = []
         self._last_rowid = 0
         self._total_changes = 0
+        self._changes = 0
         self._trace: Callable[[str], Any] | None = None
         self._interrupted = False
         self._running = False
@@ -437,7 +438,7 @@ class Connection:
             batches = [values + list(row) for row in source.rows]
         else:
             batches = [values]
-        run = _StepRun(db, plan.insert)
+        run = _StepRun(db, plan.insert, self)
         for batch in batches:
             run.execute(plan, batch)
         insert = plan.insert
@@ -451,6 +452,7 @@ class Connection:
         if plan.is_dml:
             cursor.rowcount = run.affected
             self._total_changes += run.affected
+            self._changes = run.affected
         if plan.shape is not None:
             description = self._description(plan)
             if description is None and run.engine_names:
@@ -667,7 +669,8 @@ class Connection:
 class _StepRun:
     """One execution of a plan's steps: fills rowid slots, collects rows and counts."""
 
-    def __init__(self, db: Any, insert: Any) -> None:
+    def __init__(self, db: Any, insert: Any, conn: "Connection") -> None:
+        self.conn = conn
         self.db = db
         self.insert = insert
         self.next_rowid = 0
@@ -705,8 +708,14 @@ class _StepRun:
                     params.append(values[index - 1])
                 elif index == AUTO_ROWID:
                     params.append(self._rowid())
-                else:
+                elif index == ROWID_BASE:
                     params.append(self._rowid(base=True))
+                elif index == CHANGES:
+                    params.append(self.conn._changes)
+                elif index == TOTAL_CHANGES:
+                    params.append(self.conn._total_changes)
+                else:
+                    params.append(self.conn._last_rowid)
             if step.returns_rows:
                 result = engine.query(step.sql, params)
                 previous_returned = len(result.rows)

@@ -8,6 +8,9 @@ from .params import ParamSpec
 
 AUTO_ROWID = -1  # an engine parameter the connection fills with the next rowid
 ROWID_BASE = -2  # an engine parameter the connection fills with the largest rowid so far
+CHANGES = -3  # ... with changes(): rows changed by the connection's last statement
+TOTAL_CHANGES = -4  # ... with total_changes()
+LAST_INSERT_ROWID = -5  # ... with last_insert_rowid()
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,12 @@ from sqlglot import exp
 
 from ..catalog import HIDDEN_ROWID, MASTER, SEQUENCE, Catalog
 from . import queries, semantics
-from .plan import AUTO_ROWID, ROWID_BASE
+from .functions import sqlite_functions
+from .plan import AUTO_ROWID, CHANGES, LAST_INSERT_ROWID, ROWID_BASE, TOTAL_CHANGES
 from .transforms_base import Context
 
-CONNECTION_SLOTS = {"auto": AUTO_ROWID, "autobase": ROWID_BASE}
+CONNECTION_SLOTS = {"auto": AUTO_ROWID, "autobase": ROWID_BASE, "changes": CHANGES,
+                    "total_changes": TOTAL_CHANGES, "last_insert_rowid": LAST_INSERT_ROWID}
 
 ROWID_NAMES = frozenset(("rowid", "oid", "_rowid_"))
 
@@ -201,6 +203,7 @@ PIPELINE: tuple[Transform, ...] = (
     queries.cte_column_lists,
     catalog_tables,
     rowid_columns,
+    sqlite_functions,
     semantics.truthiness,
     semantics.like_nocase,
     semantics.null_safe_eq_parens,

@@ -1,0 +1,88 @@
+"""SQLite's built-in functions that the engine lacks or computes differently: one table.
+
+Each entry maps a SQLite function name (lower-case) to a builder from the call's argument
+expressions to an engine expression. Functions whose value is connection state (changes(),
+last_insert_rowid(), total_changes()) become parameters the connection fills at execution.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from sqlglot import exp
+
+from .transforms_base import Context
+
+Builder = Callable[[list[exp.Expression]], exp.Expression]
+
+
+def _case(pairs: list[tuple[exp.Expression, exp.Expression]], default: exp.Expression) -> exp.Case:
+    return exp.Case(ifs=[exp.If(this=c, true=v) for c, v in pairs], default=default)
+
+
+def _typeof(args: list[exp.Expression]) -> exp.Expression:
+    x = args[0]
+    pg_type = exp.Anonymous(this="pg_typeof", expressions=[x.copy()])
+
+    def is_one_of(*names: str) -> exp.Expression:
+        return exp.In(this=pg_type.copy(), expressions=[exp.Literal.string(n) for n in names])
+    return _case([
+        (exp.Is(this=x.copy(), expression=exp.Null()), exp.Literal.string("null")),
+        (is_one_of("bigint", "integer", "smallint", "boolean"), exp.Literal.string("integer")),
+        (is_one_of("double precision", "real", "numeric"), exp.Literal.string("real")),
+        (is_one_of("bytea"), exp.Literal.string("blob")),
+    ], exp.Literal.string("text"))
+
+
+def _hex(args: list[exp.Expression]) -> exp.Expression:
+    """hex(X): the bytes of X (a blob, or the text of any other value) as upper-case hex."""
+    x = args[0]
+    as_bytes = exp.Cast(this=exp.Cast(this=x.copy(), to=exp.DataType.build("TEXT")),
+                        to=exp.DataType.build("BYTEA"))
+    is_blob = exp.EQ(this=exp.Anonymous(this="pg_typeof", expressions=[x.copy()]),
+                     expression=exp.Literal.string("bytea"))
+    blob = _case([(is_blob, exp.Cast(this=x.copy(), to=exp.DataType.build("BYTEA")))], as_bytes)
+    text = exp.Cast(this=blob, to=exp.DataType.build("TEXT"))
+    hex_text = exp.Upper(this=exp.Substring(this=text, start=exp.Literal.number(3)))
+    return exp.Coalesce(this=hex_text, expressions=[exp.Literal.string("")])
+
+
+def _total(args: list[exp.Expression]) -> exp.Expression:
+    """total(X): like sum() but always a real, and 0.0 over no rows."""
+    summed = exp.Sum(this=exp.Cast(this=args[0].copy(), to=exp.DataType.build("DOUBLE")))
+    return exp.Coalesce(this=summed, expressions=[exp.Literal.number("0.0")])
+
+
+def _first(args: list[exp.Expression]) -> exp.Expression:
+    return args[0].copy()
+
+
+def _slot(name: str) -> Builder:
+    return lambda args: exp.Placeholder(this=name)
+
+
+FUNCTIONS: dict[str, Builder] = {
+    "typeof": _typeof,
+    "hex": _hex,
+    "total": _total,
+    "likely": _first,
+    "unlikely": _first,
+    "likelihood": _first,
+    "changes": _slot("changes"),
+    "total_changes": _slot("total_changes"),
+    "last_insert_rowid": _slot("last_insert_rowid"),
+    "sqlite_version": lambda args: exp.Literal.string(__import__("sqlite3").sqlite_version),
+}
+
+
+def sqlite_functions(tree: exp.Expression, ctx: Context) -> exp.Expression:
+    """Calls of SQLite functions the engine lacks become equivalent engine expressions."""
+    for node in list(tree.find_all(exp.Anonymous, exp.Func)):
+        name = node.name.lower() if isinstance(node, exp.Anonymous) else (
+            node.sql_name().lower() if hasattr(node, "sql_name") else "")
+        builder = FUNCTIONS.get(name)
+        if builder is None:
+            continue
+        args = node.expressions if isinstance(node, exp.Anonymous) else \
+            [a for a in node.args.values() if isinstance(a, exp.Expression)]
+        node.replace(builder(list(args)))
+    return tree
