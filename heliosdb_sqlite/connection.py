@@ -14,7 +14,7 @@ from .exceptions import (
     NotSupportedError, OperationalError, ProgrammingError, Warning, make_error,
 )
 from .rewrite.plan import AUTO_ROWID, CHANGES, ROWID_BASE, TOTAL_CHANGES, Plan
-from .values import adapt, as_converter_input, bind
+from .values import COERCIONS, adapt, as_converter_input, bind
 
 LEGACY_TRANSACTION_CONTROL = -1
 _ISOLATION_LEVELS = ("", "DEFERRED", "IMMEDIATE", "EXCLUSIVE")
@@ -329,6 +329,9 @@ class Connection:
         out = []
         for i, value in enumerate(values, 1):
             out.append(bind(adapt(value, adapters, base_adapted), i))
+        for index, kind in plan.coercions:
+            if index <= count:  # the others are INSERT ... SELECT row values (see _steps)
+                out[index - 1] = COERCIONS[kind](out[index - 1])
         return out
 
     def _execute(self, cursor: Cursor, sql: str, parameters: Any, many: bool,
@@ -416,7 +419,10 @@ class Connection:
                 if plan.catalog_change is not None:
                     db.reload_catalog()
             if isinstance(exc, Exception) or is_engine_panic(exc):
-                raise engine_error(exc, db.catalog, plan.table) from None
+                err = engine_error(exc, db.catalog, plan.table)
+                if plan.rollback_on_conflict and isinstance(err, IntegrityError) and self._in_tx:
+                    self._end_tx("ROLLBACK")  # INSERT OR ROLLBACK ends the whole transaction
+                raise err from None
             raise
         finally:
             self._running = False
@@ -436,6 +442,10 @@ class Connection:
         if plan.source is not None:
             source = engine.query(plan.source.sql, [values[i - 1] for i in plan.source.params])
             batches = [values + list(row) for row in source.rows]
+            selected = [(i, COERCIONS[kind]) for i, kind in plan.coercions if i > len(values)]
+            for batch in batches:
+                for index, coerce in selected:
+                    batch[index - 1] = coerce(batch[index - 1])
         else:
             batches = [values]
         run = _StepRun(db, plan.insert, self)

@@ -120,3 +120,71 @@ def float_text(value: float) -> str:
     if "." not in text and "n" not in text:
         text += ".0"
     return text
+
+
+def numeric_text(value: Any) -> Any:
+    """A number the engine returned as text (NUMERIC results) as SQLite's integer or real."""
+    if type(value) is str:
+        try:
+            return int(value)
+        except ValueError:
+            try:
+                return float(value)
+            except ValueError:
+                return value
+    return to_storage(value)
+
+
+def real_text(value: Any) -> Any:
+    """A result SQLite always gives as a real (total()), whatever form the engine used."""
+    return float(value) if type(value) in (str, int) else value
+
+
+def _numeric(value: Any, real: bool) -> Any:
+    """SQLite's numeric affinity on a value: well-formed numeric text becomes a number."""
+    if type(value) is str:
+        text = value.strip()
+        try:
+            number = int(text) if not real else float(text)
+        except ValueError:
+            try:
+                number = float(text)
+            except ValueError:
+                return value
+        if not real and isinstance(number, float) and number.is_integer() \
+                and -2**63 <= number < 2**63:
+            return int(number)
+        return number
+    if real and type(value) is int:
+        return float(value)
+    return value
+
+
+def _text(value: Any) -> Any:
+    """TEXT affinity: numbers are stored as their SQLite text."""
+    if type(value) is int:
+        return str(value)
+    if type(value) is float:
+        return float_text(value)
+    return value
+
+
+def _limit(value: Any) -> Any:
+    # SQLite: a negative limit is none. LIMIT NULL says so to the engine (a huge number would
+    # make Nano's top-k operator allocate for it).
+    return None if type(value) is int and value < 0 else value
+
+
+def _offset(value: Any) -> Any:
+    return 0 if type(value) is int and value < 0 else value
+
+
+# What a parameter bound to a given place becomes: a column of an affinity, or LIMIT/OFFSET.
+COERCIONS: dict[str, Callable[[Any], Any]] = {
+    "INTEGER": lambda v: _numeric(v, real=False),
+    "NUMERIC": lambda v: _numeric(v, real=False),
+    "REAL": lambda v: _numeric(v, real=True),
+    "TEXT": _text,
+    "limit": _limit,
+    "offset": _offset,
+}

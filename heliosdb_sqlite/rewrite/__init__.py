@@ -20,7 +20,7 @@ from .insert import plan_insert
 from .lexer import Token, first_statement_end, tokenize
 from .params import ParamSpec, number
 from .plan import Plan, Shape, Step
-from .names import resolve
+from .names import resolve, resolve_write
 from .select import expand_stars, shape
 from .transforms import Context, apply
 
@@ -79,11 +79,12 @@ def _dispatch(verb: str, sql: str, text: str, tokens: list[Token], params: Param
         result_shape = _returning_shape(tree) if user_returning else None
         target = tree.this.this if isinstance(tree.this, exp.Schema) else tree.this
         rows = len(tree.expression.expressions) if isinstance(tree.expression, exp.Values) else 2
-        steps, info, source = plan_insert(tree, catalog, dialect, params.count)
+        rollback = (tree.args.get("alternative") or "").upper() == "ROLLBACK"
+        steps, info, source, coercions = plan_insert(tree, catalog, dialect, params.count)
         return Plan("REPLACE" if verb == "REPLACE" else "INSERT", params, steps, result_shape,
                     insert=info, source=source, touches=target.name,
                     atomic=rows > 1 or len(steps) > 1 or source is not None,
-                    schema_version=version)
+                    coercions=coercions, rollback_on_conflict=rollback, schema_version=version)
     if isinstance(tree, (exp.Update, exp.Delete)):
         table = tree.this.name if isinstance(tree.this, exp.Table) else None
         if table is not None and catalog.writable(table) is None:
@@ -92,22 +93,35 @@ def _dispatch(verb: str, sql: str, text: str, tokens: list[Token], params: Param
             raise make_error(OperationalError, f"no such table: {table}")
         returning = tree.args.get("returning") is not None
         result_shape = _returning_shape(tree) if returning else None
+        coercions = resolve_write(tree, catalog.writable(table)) if table else ()
         ctx = Context(catalog, dialect)
         tree = apply(tree, ctx)
         step = Step(tree.sql(dialect="postgres"), tuple(ctx.params), returning)
-        return Plan(verb, params, (step,), result_shape, touches=table, schema_version=version)
+        return Plan(verb, params, (step,), result_shape, touches=table, coercions=coercions,
+                    schema_version=version)
     raise make_error(OperationalError, f'near "{tokens[0].text}": syntax error')
 
 
 def _query(verb, tree, sql, tokens, params, catalog, dialect) -> Plan:
     resolve(tree, catalog)
+    coercions = tuple(_limit_params(tree))
     for select in tree.find_all(exp.Select):
         expand_stars(select, catalog)
     result_shape = shape(tree, sql, tokens, catalog)
     ctx = Context(catalog, dialect)
     tree = apply(tree, ctx)
     step = Step(tree.sql(dialect="postgres"), tuple(ctx.params), True)
-    return Plan("SELECT", params, (step,), result_shape, schema_version=catalog.version)
+    return Plan("SELECT", params, (step,), result_shape, coercions=coercions,
+                schema_version=catalog.version)
+
+
+def _limit_params(tree: exp.Expression):
+    """Parameters in LIMIT / OFFSET: SQLite reads a negative limit as none, offset as 0."""
+    for clause, kind in ((exp.Limit, "limit"), (exp.Offset, "offset")):
+        for node in tree.find_all(clause):
+            for ph in node.find_all(exp.Placeholder):
+                if ph.name[1:].isdigit():
+                    yield int(ph.name[1:]), kind
 
 
 def _returning_shape(tree: exp.Expression) -> Shape:
@@ -121,6 +135,9 @@ def parse(text: str, tokens: list[Token]) -> exp.Expression:
     except ParseError as err:
         detail = err.errors[0] if err.errors else {}
         near = detail.get("highlight") or tokens[0].text
+        if near == tokens[-1].text and not (detail.get("end_context") or "").strip() \
+                and tokens[-1].kind in ("word", "op", "comma", "lparen"):
+            raise make_error(OperationalError, "incomplete input") from None
         raise make_error(OperationalError, f'near "{near}": syntax error') from None
     if isinstance(tree, exp.Command):
         raise syntax_error(tokens[0])

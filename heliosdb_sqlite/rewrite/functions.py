@@ -48,7 +48,7 @@ def _hex(args: list[exp.Expression]) -> exp.Expression:
 
 def _total(args: list[exp.Expression]) -> exp.Expression:
     """total(X): like sum() but always a real, and 0.0 over no rows."""
-    summed = exp.Sum(this=exp.Cast(this=args[0].copy(), to=exp.DataType.build("DOUBLE")))
+    summed = exp.Sum(this=exp.Cast(this=args[0].copy(), to=exp.DataType.build("DOUBLE PRECISION")))
     return exp.Coalesce(this=summed, expressions=[exp.Literal.number("0.0")])
 
 

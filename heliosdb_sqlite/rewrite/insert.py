@@ -43,7 +43,7 @@ def _finish(tree: exp.Expression, catalog, dialect: str, returns_rows: bool, **k
 
 
 def plan_insert(tree: exp.Insert, catalog, dialect: str, nparams: int):
-    """(steps, InsertInfo or None, source step or None) for one INSERT statement."""
+    """(steps, InsertInfo or None, source step or None, parameter coercions) for one INSERT."""
     table_node, columns = _target(tree)
     table = catalog.writable(table_node.name)
     alternative = (tree.args.get("alternative") or "").upper()
@@ -70,6 +70,7 @@ def plan_insert(tree: exp.Insert, catalog, dialect: str, nparams: int):
         if width is not None and width != len(columns):
             raise make_error(OperationalError, f"{width} values for {len(columns)} columns")
     tree.set("this", exp.Schema(this=table_node, expressions=[exp.to_identifier(c) for c in columns]))
+    coercions = _values_coercions(tree, table, columns)
 
     info = None
     user_returning = tree.args.get("returning") is not None
@@ -89,7 +90,30 @@ def plan_insert(tree: exp.Insert, catalog, dialect: str, nparams: int):
         steps = _upsert(tree, table, catalog, dialect, returns)
     else:
         steps = (_finish(tree, catalog, dialect, returns),)
-    return steps, info, source_step
+    return steps, info, source_step, coercions
+
+
+def _values_coercions(tree: exp.Insert, table: Table, columns: list[str]):
+    """Parameters inserted into a typed column take its affinity; a double-quoted name in VALUES
+    is a string (VALUES can name no column, so SQLite falls back to the literal)."""
+    from .names import affinity_key
+    coercions = []
+    source = tree.expression
+    if not isinstance(source, exp.Values):
+        return ()
+    for row in source.expressions:
+        for col in list(row.find_all(exp.Column)):
+            if col.find_ancestor(exp.Select) is None:
+                if not col.this.quoted or col.table:
+                    raise make_error(OperationalError, f"no such column: {col.sql(dialect='sqlite')}")
+                col.replace(exp.Literal.string(col.name))
+        for name, value in zip(columns, row.expressions):
+            column = table.column(name)
+            if column is not None and isinstance(value, exp.Placeholder) and value.name[1:].isdigit():
+                key = affinity_key(column.decltype)
+                if key is not None:
+                    coercions.append((int(value.name[1:]), key))
+    return tuple(coercions)
 
 
 def _materialize(tree: exp.Insert, catalog, dialect: str, nparams: int):

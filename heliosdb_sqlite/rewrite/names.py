@@ -18,6 +18,7 @@ from sqlglot import exp
 from ..catalog import Catalog
 from ..exceptions import OperationalError, make_error
 from .transforms import ROWID_NAMES
+from .types import affinity
 
 Columns = set[str] | None  # None: unknown
 
@@ -162,3 +163,37 @@ def _resolve_select(chain: list[_Scope]) -> None:
             col.replace(exp.Literal.string(col.this.this))  # SQLite: "x" is 'x' if no column x
             continue
         raise make_error(OperationalError, f"no such column: {col.name}")
+
+
+def resolve_write(tree: exp.Expression, table) -> tuple[tuple[int, str], ...]:
+    """UPDATE / DELETE: every column it names must be the table's; a parameter assigned to a
+    column gets that column's affinity. Returns the parameter coercions."""
+    if table is None:
+        return ()
+    coercions = []
+    for assignment in tree.expressions if isinstance(tree, exp.Update) else []:
+        target = assignment.this
+        if isinstance(target, exp.Column):
+            column = table.column(target.name)
+            if column is None and target.name.lower() not in ROWID_NAMES:
+                raise make_error(OperationalError, f"no such column: {target.name}")
+            value = assignment.expression
+            if column is not None and isinstance(value, exp.Placeholder) and value.name[1:].isdigit():
+                coercions.append((int(value.name[1:]), affinity_key(column.decltype)))
+    where = tree.args.get("where")
+    if where is not None:
+        for col in where.find_all(exp.Column):
+            if col.find_ancestor(exp.Select) is not None or col.table:
+                continue
+            if table.column(col.name) is None and col.name.lower() not in ROWID_NAMES:
+                raise make_error(OperationalError, f"no such column: {col.name}")
+    return tuple(c for c in coercions if c[1] is not None)
+
+
+def affinity_key(decltype: str) -> str | None:
+    """The values.COERCIONS entry for a column's declared type (None: stored as given)."""
+    aff = affinity(decltype)
+    upper = decltype.upper()
+    if aff == "NUMERIC" and any(w in upper for w in ("DATE", "TIME", "BOOL")):
+        return None  # kept as text by the engine type (see types.engine_type)
+    return None if aff == "BLOB" else aff

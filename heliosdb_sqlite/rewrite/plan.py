@@ -57,6 +57,10 @@ class Plan:
     # values follow the statement's own parameters (indexes params.count + 1 ...).
     source: Step | None = None
     atomic: bool = False  # several engine writes that must succeed or fail as one statement
+    # (SQLite parameter index, values.COERCIONS key): a parameter bound into a typed column, or
+    # LIMIT/OFFSET, takes the value SQLite would use there
+    coercions: tuple[tuple[int, str], ...] = ()
+    rollback_on_conflict: bool = False  # INSERT OR ROLLBACK
     schema_version: int = 0
 
     @property

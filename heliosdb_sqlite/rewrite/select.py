@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from ..catalog import Catalog, Table
-from ..values import integral_float_to_int, to_storage
+from ..values import integral_float_to_int, numeric_text, real_text, to_storage
 from .lexer import Token, unquote
 from .plan import Shape
 from .transforms import ROWID_NAMES
@@ -62,11 +62,13 @@ def projection_texts(sql: str, tokens: list[Token]) -> list[str]:
                 tok.kind == "word" and tok.text.upper() in _CLAUSE_END)):
             break
         elif depth == 0 and tok.kind == "comma":
-            texts.append(sql[tokens[begin].start:tokens[i - 1].end])
+            texts.append(sql[tokens[begin].start:tok.start].rstrip())
             begin = i + 1
         i += 1
     if begin < i:
-        texts.append(sql[tokens[begin].start:tokens[i - 1].end])
+        # SQLite's span runs to the next token, so a trailing comment is part of the name
+        end = tokens[i].start if i < len(tokens) else len(sql)
+        texts.append(sql[tokens[begin].start:end].rstrip().rstrip(";").rstrip())
     return texts
 
 
@@ -173,6 +175,10 @@ def shape(tree: exp.Expression, sql: str, tokens: list[Token], catalog: Catalog)
             else:
                 name = p.sql(dialect="sqlite")
         converter = to_storage
+        if isinstance(inner, exp.Sum):
+            converter = numeric_text  # Nano's sum() over doubles is a numeric, returned as text
+        elif isinstance(inner, exp.Anonymous) and inner.name.lower() == "total":
+            converter = real_text
         if isinstance(inner, exp.Column) and inner.name.lower() in ROWID_NAMES:
             table = _rowid_owner(inner, sources)
             if table is not None and not isinstance(p, exp.Alias):

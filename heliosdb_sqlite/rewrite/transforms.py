@@ -198,12 +198,12 @@ def conflict_target(tree: exp.Expression, ctx: Context) -> exp.Expression:
 Transform = Callable[[exp.Expression, Context], exp.Expression]
 
 PIPELINE: tuple[Transform, ...] = (
-    queries.scan_order,
     queries.using_to_on,
     queries.cte_column_lists,
     catalog_tables,
     rowid_columns,
     sqlite_functions,
+    queries.scan_order,  # after sqlite_functions, which turns total() into an aggregate
     semantics.truthiness,
     semantics.like_nocase,
     semantics.null_safe_eq_parens,
