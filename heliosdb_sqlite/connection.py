@@ -4,6 +4,7 @@ from __future__ import annotations
 import sqlite3 as _stdlib
 import threading
 import warnings
+from dataclasses import replace
 from typing import Any, Callable, Iterable
 
 from . import storage
@@ -58,6 +59,7 @@ class Connection:
         # Engine DDL reversing the DDL of the open transaction, with the savepoint depth it ran
         # at: the engine does not roll DDL back, SQLite does.
         self._undo: list[tuple[int, str]] = []
+        self._on_commit: list[tuple[int, str]] = []  # deferred DROPs, by savepoint depth
         self._last_rowid = 0
         self._total_changes = 0
         self._changes = 0
@@ -199,7 +201,14 @@ class Connection:
             self._savepoints = []
             if verb == "ROLLBACK":
                 self._undo_ddl(0)
+            else:
+                for _, sql in self._on_commit:
+                    try:
+                        db.engine.execute(sql, ())
+                    except Exception:
+                        pass  # the table is already out of the catalog; a leftover is harmless
             self._undo = []
+            self._on_commit = []
             db.lock.release(self)
         if verb == "ROLLBACK":
             self._after_rollback()
@@ -257,6 +266,7 @@ class Connection:
 
     def _undo_ddl(self, depth: int) -> None:
         """Reverse, newest first, the DDL run at savepoint depth >= `depth`."""
+        self._on_commit = [(at, sql) for at, sql in self._on_commit if at < depth]
         keep = []
         for at, sql in reversed(self._undo):
             if at >= depth:
@@ -385,6 +395,8 @@ class Connection:
         statement_savepoint = self._in_tx and plan.atomic
         if statement_savepoint:  # a failing statement undoes only itself, as in SQLite
             self._engine_control('SAVEPOINT "hsq_statement"')
+        if self._in_tx and plan.in_tx_steps is not None:
+            plan = replace(plan, steps=plan.in_tx_steps)
         try:
             affected = self._steps(cursor, plan, values)
             ddl_done = plan.undo is not None
@@ -397,6 +409,8 @@ class Connection:
                 db.engine.execute('RELEASE SAVEPOINT "hsq_statement"', ())
             if ddl_done and self._in_tx:
                 self._undo.append((len(self._savepoints), plan.undo))
+                if plan.on_commit is not None:
+                    self._on_commit.append((len(self._savepoints), plan.on_commit))
         except BaseException as exc:
             if statement_savepoint:
                 try:

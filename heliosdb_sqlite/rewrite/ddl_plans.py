@@ -252,8 +252,14 @@ def _drop(tokens, params, catalog) -> Plan:
 
     def record(db) -> None:
         db.forget(name)
+    if lkind != "table":
+        return Plan("DROP", params, (Step(engine_sql, (), False),), catalog_change=record,
+                    schema_version=catalog.version)
+    hidden = f"_hsq_dropped_{catalog.entries[name.lower()].seq}"
     return Plan("DROP", params, (Step(engine_sql, (), False),), catalog_change=record,
-                schema_version=catalog.version)
+                in_tx_steps=(Step(f"ALTER TABLE {quote(name)} RENAME TO {quote(hidden)}", (), False),),
+                undo=f"ALTER TABLE {quote(hidden)} RENAME TO {quote(name)}",
+                on_commit=f"DROP TABLE {quote(hidden)}", schema_version=catalog.version)
 
 
 def _alter(sql, tokens, params, catalog, dialect) -> Plan:

@@ -61,6 +61,10 @@ class Plan:
     # LIMIT/OFFSET, takes the value SQLite would use there
     coercions: tuple[tuple[int, str], ...] = ()
     rollback_on_conflict: bool = False  # INSERT OR ROLLBACK
+    # DROP TABLE inside a transaction: the engine cannot roll a drop back, so the table is renamed
+    # out of sight (in_tx_steps), renamed back on ROLLBACK (undo) and dropped at COMMIT.
+    in_tx_steps: tuple[Step, ...] | None = None
+    on_commit: str | None = None
     schema_version: int = 0
 
     @property

@@ -97,3 +97,27 @@ def cte_column_lists(tree: exp.Expression, ctx: Context) -> exp.Expression:
             for p, c in zip(body.expressions, columns)])
         alias.set("columns", None)
     return tree
+
+
+def ordered_concat_input(tree: exp.Expression, ctx: Context) -> exp.Expression:
+    """group_concat() joins values in scan (rowid) order in SQLite; Nano scans in its internal key
+    order, so the aggregate reads the table through a subquery ordered by rowid."""
+    for select in list(tree.find_all(exp.Select)):
+        if not any(agg.find_ancestor(exp.Select) is select
+                   for agg in select.find_all(exp.GroupConcat)):
+            continue
+        sources = _from_sources(select)
+        if len(sources) != 1 or not isinstance(sources[0], exp.Table) or select.args.get("joins"):
+            continue
+        node = sources[0]
+        table = ctx.catalog.table(node.name)
+        if table is None or table.rowid is None:
+            continue
+        names = [c.name for c in table.columns]
+        if table.rowid_alias is None:
+            names.append(table.rowid)
+        inner = exp.select(*[exp.column(n) for n in names]).from_(
+            exp.Table(this=exp.to_identifier(node.name))).order_by(exp.column(table.rowid))
+        node.replace(exp.Subquery(this=inner, alias=exp.TableAlias(
+            this=exp.to_identifier(node.alias_or_name))))
+    return tree

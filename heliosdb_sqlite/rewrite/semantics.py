@@ -30,6 +30,8 @@ def _condition(node: exp.Expression) -> exp.Expression:
         return node
     if isinstance(inner, exp.Null):
         return node
+    if isinstance(inner, exp.Literal):  # decided now, as SQLite converts the literal
+        return exp.Boolean(this=_numeric_prefix(inner.this) != 0)
     return exp.Paren(this=exp.NEQ(this=node, expression=exp.Literal.number(0)))
 
 
@@ -110,4 +112,41 @@ def str_position(tree: exp.Expression, ctx: Context) -> exp.Expression:
     for node in list(tree.find_all(exp.StrPosition)):
         if node.args.get("position") is None:
             node.replace(exp.Anonymous(this="STRPOS", expressions=[node.this, node.args["substr"]]))
+    return tree
+
+
+def _numeric_prefix(text: str) -> float:
+    """The number SQLite reads at the start of a text ('12abc' -> 12, 'abc' -> 0)."""
+    import re
+    m = re.match(r"\s*[+-]?(\d+\.?\d*([eE][+-]?\d+)?|\.\d+([eE][+-]?\d+)?)", text)
+    return float(m.group(0)) if m else 0.0
+
+
+def blob_comparisons(tree: exp.Expression, ctx: Context) -> exp.Expression:
+    """Nano cannot compare bytea values; their text form ('\\x0001') compares as SQLite compares
+    blobs (memcmp), so a comparison with a BLOB column compares the text forms."""
+    blob_columns = set()
+    for table in tree.find_all(exp.Table):
+        info = ctx.catalog.table(table.name)
+        if info is not None:
+            blob_columns.update(c.name.lower() for c in info.columns
+                                if "BLOB" in c.decltype.upper())
+    if not blob_columns:
+        return tree
+    comparisons = (exp.EQ, exp.NEQ, exp.LT, exp.LTE, exp.GT, exp.GTE)
+    for node in list(tree.find_all(*comparisons)):
+        sides = (node.this, node.expression)
+        if any(isinstance(side, exp.Column) and side.name.lower() in blob_columns for side in sides):
+            for key, side in (("this", node.this), ("expression", node.expression)):
+                node.set(key, exp.Cast(this=side.copy(), to=exp.DataType.build("TEXT")))
+    return tree
+
+
+def int64_min_literal(tree: exp.Expression, ctx: Context) -> exp.Expression:
+    """-9223372036854775808 is an integer in SQLite; the engine negates an out-of-range
+    9223372036854775808 and gets a real, so it is written as (-9223372036854775807 - 1)."""
+    for node in list(tree.find_all(exp.Neg)):
+        if isinstance(node.this, exp.Literal) and node.this.this == "9223372036854775808":
+            node.replace(exp.Paren(this=exp.Sub(this=exp.Literal.number("-9223372036854775807"),
+                                                expression=exp.Literal.number(1))))
     return tree
