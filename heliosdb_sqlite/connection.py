@@ -45,7 +45,7 @@ class Connection:
         self._validate_autocommit(autocommit)
         self._isolation_level = self._validate_isolation(isolation_level)
         target = storage.Target(database, uri, _beside_sqlite)
-        self._db = storage.open_database(target)
+        self._db = storage.open_database(target, storage.select_mode(mode, dsn))
         self._closed = False
         self.timeout = float(timeout)
         self.detect_types = int(detect_types)
@@ -540,7 +540,7 @@ class Connection:
 
     def _executescript(self, cursor: Cursor, script: str) -> None:
         from .rewrite import split_script
-        if self._in_tx and self._autocommit is not False:
+        if self._in_tx and self._legacy:  # only legacy control commits before a script
             self._commit_tx()
         lastrowid = cursor.lastrowid  # a script leaves lastrowid as it was
         for statement in split_script(script):

@@ -82,7 +82,22 @@ def _engine_factory(mode: str):
                      "install the binding: pip install heliosdb-nano-embedded")
 
 
-def open_database(target: Target) -> Database:
+def select_mode(mode: str | None, dsn: str | None) -> str:
+    """embedded or daemon: connect(mode=, dsn=), else HELIOSDB_MODE, else HELIOSDB_DSN alone."""
+    mode = mode or os.environ.get("HELIOSDB_MODE") or None
+    dsn = dsn or os.environ.get("HELIOSDB_DSN") or None
+    if mode is None:
+        mode = "daemon" if dsn else "embedded"
+    mode = mode.lower()
+    if mode not in ("embedded", "daemon"):
+        raise make_error(OperationalError, f"HELIOSDB_MODE must be embedded or daemon, not {mode!r}")
+    return mode
+
+
+def open_database(target: Target, mode: str = "embedded") -> Database:
+    if mode == "daemon":
+        raise NotSupportedError("daemon mode (HELIOSDB_MODE=daemon / HELIOSDB_DSN) is not available "
+                                "in this version of heliosdb_sqlite; unset it to run embedded")
     factory = _engine_factory("embedded")
     if target.in_memory and target.shared_memory is None:
         db = _new(factory, None, None, ":memory:", True, False)

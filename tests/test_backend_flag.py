@@ -42,3 +42,15 @@ def test_default_backend_is_nano():
     assert not isinstance(conn, sqlite3.Connection)
     assert heliosdb_sqlite.BACKEND == "heliosdb"
     conn.close()
+
+
+def test_daemon_mode_is_refused_not_ignored(monkeypatch):
+    """Until daemon mode exists, asking for it must not silently run embedded."""
+    monkeypatch.setenv("HELIOSDB_DSN", "postgresql://u@127.0.0.1:5432/heliosdb")
+    import pytest
+    with pytest.raises(heliosdb_sqlite.NotSupportedError, match="daemon mode"):
+        heliosdb_sqlite.connect(":memory:")
+    monkeypatch.delenv("HELIOSDB_DSN")
+    with pytest.raises(heliosdb_sqlite.NotSupportedError):
+        heliosdb_sqlite.connect(":memory:", mode="daemon")
+    heliosdb_sqlite.connect(":memory:", mode="embedded").close()
