@@ -48,7 +48,11 @@ def _hex(args: list[exp.Expression]) -> exp.Expression:
 
 def _total(args: list[exp.Expression]) -> exp.Expression:
     """total(X): like sum() but always a real, and 0.0 over no rows."""
-    summed = exp.Sum(this=exp.Cast(this=args[0].copy(), to=exp.DataType.build("DOUBLE PRECISION")))
+    arg = args[0]
+    distinct = isinstance(arg, exp.Distinct)
+    value = arg.expressions[0] if distinct else arg
+    cast = exp.Cast(this=value.copy(), to=exp.DataType.build("DOUBLE PRECISION"))
+    summed = exp.Sum(this=exp.Distinct(expressions=[cast]) if distinct else cast)
     return exp.Coalesce(this=summed, expressions=[exp.Literal.number("0.0")])
 
 

@@ -134,6 +134,8 @@ def _resolve_select(chain: list[_Scope]) -> None:
     for col in list(select.walk(prune=lambda n: isinstance(n, exp.Select) and n is not select)):
         if not isinstance(col, exp.Column) or isinstance(col.this, exp.Star):
             continue
+        if isinstance(col.parent, exp.In) and col.parent.args.get("field") is col:
+            continue  # `x IN table`: a table name (see semantics.in_forms)
         name = col.name.lower()
         qualifier = col.table.lower()
         if qualifier in ("excluded", "new", "old"):

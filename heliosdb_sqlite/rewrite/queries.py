@@ -121,3 +121,63 @@ def ordered_concat_input(tree: exp.Expression, ctx: Context) -> exp.Expression:
         node.replace(exp.Subquery(this=inner, alias=exp.TableAlias(
             this=exp.to_identifier(node.alias_or_name))))
     return tree
+
+
+def correlated_outer_alias(tree: exp.Expression, ctx: Context) -> exp.Expression:
+    """Nano binds `t1.b` in a subquery to an inner `t1 AS x` rather than to the outer t1. When a
+    table read without an alias is read again inside a nested query, the outer one gets its own
+    alias and the references meant for it are requalified."""
+    counter = 0
+    for select in list(tree.find_all(exp.Select)):
+        for node in _from_sources(select):
+            if not isinstance(node, exp.Table) or (node.alias and node.alias.lower()
+                                                   != node.name.lower()):
+                continue
+            name = node.name.lower()
+            nested = [t for t in select.find_all(exp.Table)
+                      if t is not node and t.name.lower() == name
+                      and t.find_ancestor(exp.Select) is not select]
+            if not nested:
+                continue
+            counter += 1
+            alias = f"_o{counter}"
+            shadowing = {id(t.find_ancestor(exp.Select)) for t in nested
+                         if not t.alias or t.alias.lower() == name}
+            for col in list(select.find_all(exp.Column)):
+                if col.table.lower() != name:
+                    continue
+                owner = col.find_ancestor(exp.Select)
+                if owner is not select and _shadowed(owner, select, shadowing):
+                    continue  # names the inner t1 in that scope
+                col.set("table", exp.to_identifier(alias))
+            node.set("alias", exp.TableAlias(this=exp.to_identifier(alias)))
+    return tree
+
+
+def _shadowed(owner: exp.Expression, outer: exp.Select, shadowing: set[int]) -> bool:
+    node = owner
+    while node is not None and node is not outer:
+        if isinstance(node, exp.Select) and id(node) in shadowing:
+            return True
+        node = node.parent
+    return False
+
+
+def correlated_select_list(tree: exp.Expression, ctx: Context) -> exp.Expression:
+    """Nano evaluates a correlated subquery in the SELECT list to NULL when the query has no WHERE
+    (measured on 4.31); an always-true WHERE avoids it."""
+    for select in list(tree.find_all(exp.Select)):
+        if select.args.get("where") is not None or not select.args.get("from_") \
+                and not select.args.get("from"):
+            continue
+        if any(p.find(exp.Subquery, exp.Exists) for p in select.expressions):
+            select.set("where", exp.Where(this=exp.Boolean(this=True)))
+    return tree
+
+
+def index_hints(tree: exp.Expression, ctx: Context) -> exp.Expression:
+    """`NOT INDEXED` / `INDEXED BY i` choose SQLite's plan; the engine has no such clause."""
+    for table in tree.find_all(exp.Table):
+        if table.args.get("indexed") is not None:
+            table.set("indexed", None)
+    return tree

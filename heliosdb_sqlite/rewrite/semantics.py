@@ -43,6 +43,9 @@ def truthiness(tree: exp.Expression, ctx: Context) -> exp.Expression:
         if join.args.get("on") is not None:
             join.set("on", _condition(join.args["on"]))
     for case_if in list(tree.find_all(exp.If)):
+        case = case_if.parent
+        if isinstance(case, exp.Case) and case.this is not None:
+            continue  # CASE x WHEN v: v is a value compared with x, not a condition
         case_if.set("this", _condition(case_if.this))
     for node in list(tree.find_all(exp.And, exp.Or, exp.Not)):
         if isinstance(node, exp.Not):
@@ -150,3 +153,49 @@ def int64_min_literal(tree: exp.Expression, ctx: Context) -> exp.Expression:
             node.replace(exp.Paren(this=exp.Sub(this=exp.Literal.number("-9223372036854775807"),
                                                 expression=exp.Literal.number(1))))
     return tree
+
+
+def _filter_position(node: exp.Expression) -> bool:
+    """True if only the truth of `node` matters (it sits in WHERE/HAVING/ON under AND/OR)."""
+    parent = node.parent
+    while isinstance(parent, (exp.And, exp.Or, exp.Paren)):
+        parent = parent.parent
+    return isinstance(parent, (exp.Where, exp.Having, exp.Join))
+
+
+def in_forms(tree: exp.Expression, ctx: Context) -> exp.Expression:
+    """SQLite's IN forms the engine lacks: `x IN ()` (false, even for NULL x), `x IN table`, and
+    `x IN (subquery)` over no rows, which is false (Nano gives NULL) — that last one matters
+    only where the value is seen (SELECT list, under NOT), so filters are left alone."""
+    for node in list(tree.find_all(exp.In)):
+        field = node.args.get("field")
+        query = node.args.get("query")
+        if field is not None and isinstance(field, (exp.Column, exp.Table)):
+            table = ctx.catalog.relation(field.name)
+            if table is None:
+                continue
+            if len(table.columns) != 1:
+                raise _error(f"sub-select returns {len(table.columns)} columns - expected 1")
+            sub = exp.select(exp.column(table.columns[0].name)).from_(exp.to_table(table.name))
+            node.set("field", None)
+            node.set("query", exp.Subquery(this=sub))
+            query = node.args["query"]
+        elif field is None and query is None and not node.expressions:
+            node.replace(exp.Paren(this=exp.EQ(this=exp.Literal.number(1),
+                                               expression=exp.Literal.number(0))))
+            continue
+        if query is not None and not _filter_position(node):
+            left = node.this
+            if isinstance(left, exp.Literal):
+                continue  # a non-NULL literal: NULL never arises from the left side
+            sub = query.this if isinstance(query, exp.Subquery) else query
+            replacement = exp.Case(ifs=[exp.If(this=exp.Exists(this=sub.copy()), true=node.copy())],
+                                   default=exp.Paren(this=exp.EQ(this=exp.Literal.number(1),
+                                                                 expression=exp.Literal.number(0))))
+            node.replace(exp.Paren(this=replacement))
+    return tree
+
+
+def _error(message: str):
+    from ..exceptions import OperationalError, make_error
+    return make_error(OperationalError, message)

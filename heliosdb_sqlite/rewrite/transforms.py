@@ -198,6 +198,9 @@ def conflict_target(tree: exp.Expression, ctx: Context) -> exp.Expression:
 Transform = Callable[[exp.Expression, Context], exp.Expression]
 
 PIPELINE: tuple[Transform, ...] = (
+    queries.index_hints,
+    queries.correlated_outer_alias,
+    queries.correlated_select_list,
     queries.using_to_on,
     queries.cte_column_lists,
     catalog_tables,
@@ -205,6 +208,7 @@ PIPELINE: tuple[Transform, ...] = (
     sqlite_functions,
     queries.scan_order,  # after sqlite_functions, which turns total() into an aggregate
     queries.ordered_concat_input,
+    semantics.in_forms,
     semantics.truthiness,
     semantics.like_nocase,
     semantics.null_safe_eq_parens,
