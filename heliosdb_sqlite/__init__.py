@@ -16,5 +16,7 @@ else:
     from .dbapi2 import *  # noqa: F401,F403
     from .dbapi2 import __all__ as _all
 
+    from .dbapi2 import __getattr__  # noqa: F401  (deprecated names answered by the stdlib)
+
     BACKEND = "heliosdb"
     __all__ = list(_all) + ["dbapi2"]

@@ -23,6 +23,8 @@ _BASE_TYPES = (int, float, str, bytearray)
 
 
 class Connection:
+    _closed = True
+    _initialized = False
     Warning = Warning
     Error = Error
     InterfaceError = InterfaceError
@@ -39,7 +41,10 @@ class Connection:
                  factory: Any = None, cached_statements: int = 128, uri: bool = False, *,
                  autocommit: Any = LEGACY_TRANSACTION_CONTROL, mode: str | None = None,
                  dsn: str | None = None, _beside_sqlite: bool = False) -> None:
+        if self._initialized and not self._closed:
+            self.close()  # re-running __init__ reopens, as sqlite3 does
         self._closed = True  # until the database is open, every method reports a closed one
+        self._initialized = True
         self._thread = threading.get_ident()
         self._check_same_thread = bool(check_same_thread)
         self._validate_autocommit(autocommit)
@@ -77,6 +82,8 @@ class Connection:
                 f"{threading.get_ident()}.")
 
     def _check(self) -> None:
+        if not self._initialized:
+            raise ProgrammingError("Base Connection.__init__ not called.")
         if self._closed:
             raise ProgrammingError("Cannot operate on a closed database.")
         self._check_thread()
@@ -294,6 +301,12 @@ class Connection:
 
     # -- statements --------------------------------------------------------------------------
     def _plan(self, sql: str) -> Plan:
+        if "\x00" in sql:
+            raise ProgrammingError("the query contains a null character")
+        if len(sql) >= self._session.limits.get(SQL_LENGTH_LIMIT, _LIMITS[SQL_LENGTH_LIMIT]):
+            raise DataError("query string is too large")
+        if not sql.isascii():
+            sql.encode("utf-8")  # a lone surrogate is the caller's UnicodeEncodeError, as sqlite3
         try:
             return self._db.plan(sql)
         except Error:
@@ -308,6 +321,8 @@ class Connection:
         """SQLite parameter values by index (0-based), adapted and checked as sqlite3 does."""
         spec = plan.params
         count = spec.count
+        if count > self._session.limits.get(VARIABLE_LIMIT, _LIMITS[VARIABLE_LIMIT]):
+            raise make_error(OperationalError, "too many SQL variables")
         adapters = _stdlib.adapters
         base_adapted = bool(adapters) and any((t, _stdlib.PrepareProtocol) in adapters
                                               for t in _BASE_TYPES)
@@ -374,7 +389,7 @@ class Connection:
         if implicit_begin and not self._in_tx:
             if self._autocommit is False or (
                     self._legacy and self._isolation_level is not None and plan.is_dml):
-                self._trace_sql(f"BEGIN {self._isolation_level or ''}".rstrip() + " ")
+                self._trace_sql(f"BEGIN {self._isolation_level or ''}")
                 self._begin_tx(self._isolation_level or "DEFERRED")
         self._trace_sql(sql)
         db = self._db
@@ -503,8 +518,7 @@ class Connection:
         if self.detect_types:
             funcs = self._type_converters(plan)
             if any(funcs):
-                rows = [tuple(v if f is None or v is None else f(as_converter_input(v))
-                              for f, v in zip(funcs, r)) for r in rows]
+                rows = [tuple(_convert(f, v) for f, v in zip(funcs, r)) for r in rows]
         return rows
 
     def _type_converters(self, plan: Plan) -> list:
@@ -549,6 +563,14 @@ class Connection:
         cursor.rowcount = -1
         cursor.description = None
         cursor._rows = []
+
+    def __call__(self, sql: str) -> "Statement":
+        """Prepare a statement (the sqlite3 C module's Connection.__call__)."""
+        self._check()
+        if not isinstance(sql, str):
+            raise TypeError("argument must be str")
+        self._plan(sql)
+        return object.__new__(Statement)
 
     # -- lifecycle ---------------------------------------------------------------------------
     def close(self) -> None:
@@ -598,10 +620,13 @@ class Connection:
         if self._trace is not None:
             try:
                 self._trace(sql)
-            except Exception:
+            except Exception as exc:
                 if _callback_tracebacks[0]:
-                    import traceback
-                    traceback.print_exc()
+                    import sys
+                    import types
+                    sys.unraisablehook(types.SimpleNamespace(
+                        exc_type=type(exc), exc_value=exc, exc_traceback=exc.__traceback__,
+                        err_msg="Exception ignored in trace callback", object=self._trace))
 
     def interrupt(self) -> None:
         if self._closed:
@@ -688,6 +713,13 @@ class Connection:
         if limit >= 0:
             self._session.limits[category] = min(limit, _LIMITS[category])
         return old
+
+
+class Statement:
+    """A prepared statement, as returned by Connection.__call__; not created directly."""
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> "Statement":
+        raise TypeError(f"cannot create '{cls.__module__}.{cls.__qualname__}' instances")
 
 
 class _StepRun:
@@ -815,9 +847,11 @@ PARSE_COLNAMES = 2
 
 # sqlite3_limit categories and SQLite's default maxima
 _LIMITS = {0: 1000000000, 1: 1000000000, 2: 2000, 3: 1000, 4: 500, 5: 250000000, 6: 127,
-           7: 50000, 8: 10, 9: 50000, 10: 32766, 11: 1000}
+           7: 50000, 8: 10, 9: 32766, 10: 1000, 11: 1000}
 
 _callback_tracebacks = [False]
+SQL_LENGTH_LIMIT = 1  # SQLITE_LIMIT_SQL_LENGTH
+VARIABLE_LIMIT = 9  # SQLITE_LIMIT_VARIABLE_NUMBER
 
 
 def _sp(name: str | None) -> str:
@@ -835,6 +869,16 @@ def _description(names) -> tuple:
 def _colname(name: str) -> str:
     cut = name.find("[")
     return name[:cut].rstrip() if cut > 0 else name
+
+
+def _convert(func: Any, value: Any) -> Any:
+    """A registered converter on a value; like sqlite3, NULL and zero-length values are None."""
+    if func is None:
+        return value
+    if value is None:
+        return None
+    data = as_converter_input(value)
+    return func(data) if data else None
 
 
 def _text(value: Any, factory: Any) -> Any:

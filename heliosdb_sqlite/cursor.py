@@ -7,6 +7,9 @@ from .exceptions import ProgrammingError
 
 
 class Cursor:
+    _closed = True
+    _initialized = False
+
     def __init__(self, connection: Any) -> None:
         from .connection import Connection
         if not isinstance(connection, Connection):
@@ -22,8 +25,11 @@ class Cursor:
         self._pos = 0
         self._closed = False
         self._initialized = True
+        connection._check()
 
     def _check(self) -> None:
+        if not self._initialized:
+            raise ProgrammingError("Base Cursor.__init__ not called.")
         if self._closed:
             raise ProgrammingError("Cannot operate on a closed cursor.")
         self.connection._check()

@@ -95,8 +95,12 @@ for _name in dir(_stdlib):
 del _name
 
 
-def _register_defaults() -> None:
-    """sqlite3's default date/datetime adapters and converters live in the shared tables."""
+def __getattr__(name: str) -> Any:
+    """Names the stdlib module still answers with a deprecation (OptimizedUnicode,
+    enable_shared_cache) are its own."""
+    if name in ("OptimizedUnicode", "enable_shared_cache"):
+        return getattr(_stdlib, name)
+    raise AttributeError(f"module 'heliosdb_sqlite' has no attribute {name!r}")
 
 
 __all__ = [n for n in dir() if not n.startswith("_") and n not in (

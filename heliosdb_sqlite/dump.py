@@ -64,6 +64,16 @@ def iterdump(conn: Any) -> Iterator[str]:
 
 def backup(conn: Any, target: Any, *, pages: int, progress: Any, name: str) -> None:
     """Copy the database into `target`: a stdlib sqlite3 or a heliosdb_sqlite connection."""
+    import sqlite3 as stdlib
+    from .connection import Connection
+    if not isinstance(target, (stdlib.Connection, Connection)):
+        raise TypeError("backup() argument 1 must be sqlite3.Connection, not "
+                        f"{type(target).__name__}")
+    if progress is not None and not callable(progress):
+        raise TypeError("progress argument must be a callable")
+    if name != "main":
+        from .exceptions import OperationalError
+        raise OperationalError(f"unknown database {name}")
     if target is conn:
         from .exceptions import OperationalError
         raise OperationalError("target cannot be the same connection instance")

@@ -1,6 +1,7 @@
 """sqlite3.Row: a tuple with case-insensitive access by column name."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 
@@ -9,7 +10,7 @@ class Row:
 
     def __init__(self, cursor: Any, data: tuple) -> None:
         from .cursor import Cursor
-        if not isinstance(cursor, Cursor):
+        if not issubclass(type(cursor), Cursor):  # type(): a faked __class__ does not pass
             raise TypeError(f"Row() argument 1 must be heliosdb_sqlite.Cursor, not "
                             f"{type(cursor).__name__}")
         if not isinstance(data, tuple):
@@ -53,3 +54,6 @@ class Row:
 
     def __repr__(self) -> str:
         return f"<{type(self).__module__}.Row object at {id(self):#x}>"
+
+
+Sequence.register(Row)

@@ -22,7 +22,7 @@ from .params import ParamSpec, number
 from .plan import Plan, Shape, Step
 from .names import resolve, resolve_write
 from .select import expand_stars, shape
-from .transforms import Context, apply
+from .transforms import Context, apply, engine_sql
 
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
 
@@ -41,6 +41,7 @@ def translate(sql: str, catalog: Catalog, dialect: str) -> Plan:
     if end is not None:
         if end + 1 < len(tokens) and any(t.kind != "semi" for t in tokens[end + 1:]):
             raise ProgrammingError("You can only execute one statement at a time.")
+        sql = sql[:tokens[end].start]  # what follows the ';' is only comments and space
         tokens = tokens[:end]
     if not tokens:
         return Plan("", ParamSpec(0, ()), schema_version=catalog.version)
@@ -96,7 +97,7 @@ def _dispatch(verb: str, sql: str, text: str, tokens: list[Token], params: Param
         coercions = resolve_write(tree, catalog.writable(table)) if table else ()
         ctx = Context(catalog, dialect)
         tree = apply(tree, ctx)
-        step = Step(tree.sql(dialect="postgres"), tuple(ctx.params), returning)
+        step = Step(engine_sql(tree), tuple(ctx.params), returning)
         return Plan(verb, params, (step,), result_shape, touches=table, coercions=coercions,
                     schema_version=version)
     raise make_error(OperationalError, f'near "{tokens[0].text}": syntax error')
@@ -110,7 +111,7 @@ def _query(verb, tree, sql, tokens, params, catalog, dialect) -> Plan:
     result_shape = shape(tree, sql, tokens, catalog)
     ctx = Context(catalog, dialect)
     tree = apply(tree, ctx)
-    step = Step(tree.sql(dialect="postgres"), tuple(ctx.params), True)
+    step = Step(engine_sql(tree), tuple(ctx.params), True)
     return Plan("SELECT", params, (step,), result_shape, coercions=coercions,
                 schema_version=catalog.version)
 

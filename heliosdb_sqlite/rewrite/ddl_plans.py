@@ -17,14 +17,14 @@ from .lexer import Token
 from .params import ParamSpec
 from .plan import Plan, Step
 from .select import expand_stars, shape
-from .transforms import Context, apply
+from .transforms import Context, apply, engine_sql
 
 
 def expression(text: str, catalog: Catalog, dialect: str) -> str:
     """A SQLite expression's text in the engine's dialect."""
     tree = sqlglot.parse_one(f"SELECT {text}", read="sqlite")
     tree = apply(tree, Context(catalog, dialect))
-    return tree.expressions[0].sql(dialect="postgres")
+    return engine_sql(tree.expressions[0])
 
 
 def plan(verb: str, sql: str, tokens: list[Token], params: ParamSpec, catalog: Catalog,
@@ -69,7 +69,7 @@ def _create_table(sql, tokens, params, catalog, dialect) -> Plan:
     if tdef.as_select is not None:
         raise make_error(NotSupportedError, "CREATE TABLE ... AS SELECT is not supported yet")
     table = build_table(tdef)
-    engine_sql = engine_create_table(tdef, table, dialect,
+    ddl = engine_create_table(tdef, table, dialect,
                                      lambda text: expression(text, catalog, dialect))
     stored = "CREATE TABLE " + sql[tdef.name_start:].rstrip().rstrip(";").rstrip()
 
@@ -86,7 +86,7 @@ def _create_table(sql, tokens, params, catalog, dialect) -> Plan:
         if table.autoincrement and db.catalog.kind("sqlite_sequence") is None:
             db.record(Entry(db.catalog.next_seq(), "table", "sqlite_sequence", "sqlite_sequence",
                             "CREATE TABLE sqlite_sequence(name,seq)", None))
-    return Plan("CREATE", params, (Step(engine_sql, (), False),), catalog_change=record,
+    return Plan("CREATE", params, (Step(ddl, (), False),), catalog_change=record,
                 undo=f"DROP TABLE {quote(table.name)}", schema_version=catalog.version)
 
 
@@ -143,9 +143,9 @@ def _create_index(sql, tokens, params, catalog, dialect) -> Plan:
         else:
             columns.append(text)
             engine_items.append(f"({expression(text, catalog, dialect)}){direction}")
-    engine_sql = (f"CREATE {'UNIQUE ' if unique else ''}INDEX {quote(name)} ON {quote(table.name)}"
+    ddl = (f"CREATE {'UNIQUE ' if unique else ''}INDEX {quote(name)} ON {quote(table.name)}"
                   f" ({', '.join(engine_items)}){where_sql}")
-    steps = [Step(engine_sql, (), False)]
+    steps = [Step(ddl, (), False)]
     if unique:
         # existing duplicates make a unique index fail in SQLite (several NULLs are allowed)
         cols = ", ".join(engine_items_plain := [quote(c) for c in columns if table.column(c)])
@@ -205,7 +205,7 @@ def _create_view(sql, tokens, params, catalog, dialect) -> Plan:
             unique_names.append(n)
         names = unique_names
         column_list = " (" + ", ".join(quote(n) for n in names) + ")"
-    engine_sql = f"CREATE VIEW {quote(name)}{column_list} AS {tree.sql(dialect='postgres')}"
+    ddl = f"CREATE VIEW {quote(name)}{column_list} AS {engine_sql(tree)}"
     stored = "CREATE VIEW " + sql[name_start:].rstrip().rstrip(";")
     view = Table(name, [Column(n, decl or "") for n, decl in zip(names, result.decltypes or
                                                                    (None,) * len(names))],
@@ -213,7 +213,7 @@ def _create_view(sql, tokens, params, catalog, dialect) -> Plan:
 
     def record(db) -> None:
         db.record(Entry(db.catalog.next_seq(), "view", name, name, stored, view.to_json()))
-    return Plan("CREATE", params, (Step(engine_sql, (), False),), catalog_change=record,
+    return Plan("CREATE", params, (Step(ddl, (), False),), catalog_change=record,
                 undo=f"DROP VIEW {quote(name)}", schema_version=catalog.version)
 
 
@@ -248,15 +248,15 @@ def _drop(tokens, params, catalog) -> Plan:
         if if_exists:
             return Plan("DROP", params, schema_version=catalog.version)
         raise make_error(OperationalError, f"no such {lkind}: {name}")
-    engine_sql = f"DROP {kind} {quote(name)}"
+    ddl = f"DROP {kind} {quote(name)}"
 
     def record(db) -> None:
         db.forget(name)
     if lkind != "table":
-        return Plan("DROP", params, (Step(engine_sql, (), False),), catalog_change=record,
+        return Plan("DROP", params, (Step(ddl, (), False),), catalog_change=record,
                     schema_version=catalog.version)
     hidden = f"_hsq_dropped_{catalog.entries[name.lower()].seq}"
-    return Plan("DROP", params, (Step(engine_sql, (), False),), catalog_change=record,
+    return Plan("DROP", params, (Step(ddl, (), False),), catalog_change=record,
                 in_tx_steps=(Step(f"ALTER TABLE {quote(name)} RENAME TO {quote(hidden)}", (), False),),
                 undo=f"ALTER TABLE {quote(hidden)} RENAME TO {quote(name)}",
                 on_commit=f"DROP TABLE {quote(hidden)}", schema_version=catalog.version)
@@ -281,7 +281,7 @@ def _alter(sql, tokens, params, catalog, dialect) -> Plan:
         col_sql = engine_column(cdef, table, dialect, lambda text: expression(text, catalog, dialect))
         if cdef.check is not None:
             col_sql += f" CHECK ({expression(cdef.check[1], catalog, dialect)})"
-        engine_sql = f"ALTER TABLE {quote(table.name)} ADD COLUMN {col_sql}"
+        ddl = f"ALTER TABLE {quote(table.name)} ADD COLUMN {col_sql}"
         col_text = sql[col_start:].rstrip().rstrip(";")
 
         def record(db) -> None:
@@ -292,18 +292,18 @@ def _alter(sql, tokens, params, catalog, dialect) -> Plan:
             stored = entry.sql.rstrip()
             stored = stored[:-1].rstrip() + ", " + col_text + ")" if stored.endswith(")") else stored
             db.replace_entry(Entry(entry.seq, "table", table.name, table.name, stored, new.to_json()))
-        return Plan("ALTER", params, (Step(engine_sql, (), False),), catalog_change=record,
+        return Plan("ALTER", params, (Step(ddl, (), False),), catalog_change=record,
                     undo=f"ALTER TABLE {quote(table.name)} DROP COLUMN {quote(col.name)}",
                     schema_version=catalog.version)
     if cur.accept("RENAME"):
         if cur.accept("TO"):
             new_name = cur.name()
             _check_new_name(new_name, catalog, "table", False)
-            engine_sql = f"ALTER TABLE {quote(table.name)} RENAME TO {quote(new_name)}"
+            ddl = f"ALTER TABLE {quote(table.name)} RENAME TO {quote(new_name)}"
 
             def record(db) -> None:
                 db.rename_table(table.name, new_name)
-            return Plan("ALTER", params, (Step(engine_sql, (), False),), catalog_change=record,
+            return Plan("ALTER", params, (Step(ddl, (), False),), catalog_change=record,
                         undo=f"ALTER TABLE {quote(new_name)} RENAME TO {quote(table.name)}",
                         schema_version=catalog.version)
         cur.accept("COLUMN")
@@ -313,11 +313,11 @@ def _alter(sql, tokens, params, catalog, dialect) -> Plan:
         col = table.column(old)
         if col is None:
             raise make_error(OperationalError, f'no such column: "{old}"')
-        engine_sql = f"ALTER TABLE {quote(table.name)} RENAME COLUMN {quote(old)} TO {quote(new)}"
+        ddl = f"ALTER TABLE {quote(table.name)} RENAME COLUMN {quote(old)} TO {quote(new)}"
 
         def record(db) -> None:
             db.rename_column(table.name, col.name, new)
-        return Plan("ALTER", params, (Step(engine_sql, (), False),), catalog_change=record,
+        return Plan("ALTER", params, (Step(ddl, (), False),), catalog_change=record,
                     undo=f"ALTER TABLE {quote(table.name)} RENAME COLUMN {quote(new)} TO "
                          f"{quote(col.name)}", schema_version=catalog.version)
     raise make_error(NotSupportedError, "this ALTER TABLE form is not supported yet")

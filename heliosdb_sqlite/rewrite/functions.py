@@ -56,6 +56,13 @@ def _total(args: list[exp.Expression]) -> exp.Expression:
     return exp.Coalesce(this=summed, expressions=[exp.Literal.number("0.0")])
 
 
+def _zeroblob(args: list[exp.Expression]) -> exp.Expression:
+    """zeroblob(N): N zero bytes (the engine reads '\\x0000' text as bytea)."""
+    hex_zeros = exp.Anonymous(this="repeat", expressions=[exp.Literal.string("00"), args[0].copy()])
+    text = exp.DPipe(this=exp.Literal.string("\\x"), expression=hex_zeros)
+    return exp.Cast(this=text, to=exp.DataType.build("BYTEA"))
+
+
 def _first(args: list[exp.Expression]) -> exp.Expression:
     return args[0].copy()
 
@@ -68,6 +75,7 @@ FUNCTIONS: dict[str, Builder] = {
     "typeof": _typeof,
     "hex": _hex,
     "total": _total,
+    "zeroblob": _zeroblob,
     "likely": _first,
     "unlikely": _first,
     "likelihood": _first,

@@ -20,7 +20,7 @@ from ..catalog import Table
 from ..exceptions import NotSupportedError, OperationalError, make_error
 from .plan import InsertInfo, Step
 from .select import expand_stars
-from .transforms import Context, apply
+from .transforms import Context, apply, engine_sql
 
 AUTO = "auto"  # placeholder name for an AUTO_ROWID slot
 
@@ -39,7 +39,7 @@ def _target(tree: exp.Insert) -> tuple[exp.Table, list[str] | None]:
 def _finish(tree: exp.Expression, catalog, dialect: str, returns_rows: bool, **kw) -> Step:
     ctx = Context(catalog, dialect)
     tree = apply(tree, ctx)
-    return Step(tree.sql(dialect="postgres"), tuple(ctx.params), returns_rows, **kw)
+    return Step(engine_sql(tree), tuple(ctx.params), returns_rows, **kw)
 
 
 def plan_insert(tree: exp.Insert, catalog, dialect: str, nparams: int):

@@ -227,6 +227,12 @@ PIPELINE: tuple[Transform, ...] = (
 )
 
 
+def engine_sql(tree: exp.Expression) -> str:
+    """The engine's text for a tree. Comments are dropped: they would hide the statement's verb
+    from the transport (see embedded/binding.py) and mean nothing to the engine."""
+    return tree.sql(dialect="postgres", comments=False)
+
+
 def apply(tree: exp.Expression, ctx: Context) -> exp.Expression:
     for transform in PIPELINE:
         tree = transform(tree, ctx)
