@@ -41,22 +41,25 @@ class Connection:
                  factory: Any = None, cached_statements: int = 128, uri: bool = False, *,
                  autocommit: Any = LEGACY_TRANSACTION_CONTROL, mode: str | None = None,
                  dsn: str | None = None, _beside_sqlite: bool = False) -> None:
-        if self._initialized and not self._closed:
+        reinit = self._initialized
+        if reinit and not self._closed:
             self.close()  # re-running __init__ reopens, as sqlite3 does
-        self._closed = True  # until the database is open, every method reports a closed one
-        self._initialized = True
+        self._initialized = False  # until this __init__ succeeds
+        self._closed = True
         self._thread = threading.get_ident()
         self._check_same_thread = bool(check_same_thread)
         self._validate_autocommit(autocommit)
         self._isolation_level = self._validate_isolation(isolation_level)
         target = storage.Target(database, uri, _beside_sqlite)
         self._db = storage.open_database(target, storage.select_mode(mode, dsn))
+        self._initialized = True
         self._closed = False
         self.timeout = float(timeout)
         self.detect_types = int(detect_types)
         self._autocommit = autocommit
-        self.row_factory: Any = None
-        self.text_factory: Any = str
+        if not reinit:  # a re-run __init__ keeps the factories, as sqlite3's does
+            self.row_factory: Any = None
+            self.text_factory: Any = str
         self._in_tx = False  # the engine has an open transaction for this connection
         self._savepoints: list[str] = []
         self._tx_from_savepoint = False
@@ -94,10 +97,11 @@ class Connection:
             return None
         if not isinstance(level, str):
             raise TypeError("isolation_level must be str or None")
-        if level.upper() not in _ISOLATION_LEVELS:
+        upper = str.upper(level)  # not a subclass's upper(): sqlite3 compares the characters
+        if upper not in _ISOLATION_LEVELS:
             raise ValueError("isolation_level string must be '', 'DEFERRED', 'IMMEDIATE', or "
                              "'EXCLUSIVE'")
-        return level.upper()
+        return upper
 
     @staticmethod
     def _validate_autocommit(value: Any) -> None:
@@ -152,7 +156,7 @@ class Connection:
     def cursor(self, factory: Callable[..., Cursor] = Cursor) -> Cursor:
         self._check()
         cur = factory(self)
-        if not isinstance(cur, Cursor):
+        if not issubclass(type(cur), Cursor):
             raise TypeError("factory must return a cursor, not " + type(cur).__name__)
         if self.row_factory is not None:
             cur.row_factory = self.row_factory
@@ -196,6 +200,7 @@ class Connection:
             db.engine.execute(verb, ())
         except Exception as exc:
             err = engine_error(exc, db.catalog)
+            db.commits += 1
             if verb == "COMMIT":
                 try:
                     db.engine.execute("ROLLBACK", ())
@@ -216,6 +221,8 @@ class Connection:
                         pass  # the table is already out of the catalog; a leftover is harmless
             self._undo = []
             self._on_commit = []
+            if verb == "COMMIT":
+                db.commits += 1
             db.lock.release(self)
         if verb == "ROLLBACK":
             self._after_rollback()
@@ -303,7 +310,7 @@ class Connection:
     def _plan(self, sql: str) -> Plan:
         if "\x00" in sql:
             raise ProgrammingError("the query contains a null character")
-        if len(sql) >= self._session.limits.get(SQL_LENGTH_LIMIT, _LIMITS[SQL_LENGTH_LIMIT]):
+        if len(sql) > self._session.limits.get(SQL_LENGTH_LIMIT, _LIMITS[SQL_LENGTH_LIMIT]):
             raise DataError("query string is too large")
         if not sql.isascii():
             sql.encode("utf-8")  # a lone surrogate is the caller's UnicodeEncodeError, as sqlite3
@@ -336,7 +343,10 @@ class Connection:
             if count and any(spec.names):
                 warnings.warn("Binding named parameters from a sequence is deprecated",
                               DeprecationWarning, stacklevel=4)
-            values = [parameters[i] for i in range(count)]
+            out = []
+            for i in range(count):  # read one, adapt it, then the next: as sqlite3 binds
+                out.append(bind(adapt(parameters[i], adapters, base_adapted, i + 1), i + 1))
+            return self._coerce(plan, out)
         elif isinstance(parameters, dict):
             values = []
             for i, name in enumerate(spec.names, 1):
@@ -351,9 +361,12 @@ class Connection:
                         f"You did not supply a value for binding parameter {name}.") from None
         else:
             raise ProgrammingError("parameters are of unsupported type")
-        out = []
-        for i, value in enumerate(values, 1):
-            out.append(bind(adapt(value, adapters, base_adapted), i))
+        out = [bind(adapt(value, adapters, base_adapted, i), i) for i, value in enumerate(values, 1)]
+        return self._coerce(plan, out)
+
+    @staticmethod
+    def _coerce(plan: Plan, out: list) -> list:
+        count = len(out)
         for index, kind in plan.coercions:
             if index <= count:  # the others are INSERT ... SELECT row values (see _steps)
                 out[index - 1] = COERCIONS[kind](out[index - 1])
@@ -386,6 +399,9 @@ class Connection:
     def _run(self, cursor: Cursor, plan: Plan, values: list, sql: str,
              implicit_begin: bool) -> int:
         """Carry out a plan's engine steps under the database lock; the affected row count."""
+        if self._db.read_only and not plan.is_read:
+            raise make_error(OperationalError, "attempt to write a readonly database",
+                             "SQLITE_READONLY")
         if implicit_begin and not self._in_tx:
             if self._autocommit is False or (
                     self._legacy and self._isolation_level is not None and plan.is_dml):
@@ -394,6 +410,12 @@ class Connection:
         self._trace_sql(sql)
         db = self._db
         own_tx = False
+        if not self._in_tx and plan.is_read and not db.lock.try_acquire(self):
+            snapshot = db.snapshot()
+            if snapshot is not None:
+                # another connection's transaction is open: read the last committed state, as a
+                # SQLite reader does, instead of waiting for it
+                return self._read_snapshot(cursor, plan, values, snapshot)
         if not self._in_tx:
             db.lock.acquire(self, self.timeout)
             # several engine statements (REPLACE's delete + insert, DDL + catalog) commit as one
@@ -456,6 +478,8 @@ class Connection:
         finally:
             self._running = False
             if not self._in_tx:
+                if not plan.is_read:
+                    db.commits += 1
                 db.lock.release(self)
         if self._interrupted:
             self._interrupted = False
@@ -463,7 +487,22 @@ class Connection:
         if plan.shape is not None and cursor._rows:
             # converters and factories are the application's code: their errors are its own
             cursor._rows = self._shape_rows(plan, cursor._rows)
+            cursor._convert = self._fetch_converter(plan)
         return affected
+
+    def _read_snapshot(self, cursor: Cursor, plan: Plan, values: list, snapshot: Any) -> int:
+        step = plan.steps[0]
+        params = [values[i - 1] for i in step.params]
+        try:
+            result = snapshot.query(step.sql, params)
+        except Exception as exc:
+            raise engine_error(exc, self._db.catalog) from None
+        description = self._description(plan)
+        if description is None and result.columns:
+            description = _description(result.columns)
+        cursor._set_result(self._shape_rows(plan, result.rows), description)
+        cursor._convert = self._fetch_converter(plan)
+        return 0
 
     def _steps(self, cursor: Cursor, plan: Plan, values: list) -> int:
         db = self._db
@@ -515,11 +554,17 @@ class Connection:
         text_factory = self.text_factory
         if text_factory is not str:
             rows = [tuple(_text(v, text_factory) for v in r) for r in rows]
-        if self.detect_types:
-            funcs = self._type_converters(plan)
-            if any(funcs):
-                rows = [tuple(_convert(f, v) for f, v in zip(funcs, r)) for r in rows]
         return rows
+
+    def _fetch_converter(self, plan: Plan):
+        """detect_types converters for a result, applied row by row as the cursor is fetched
+        (as sqlite3 does: their errors surface at fetch time)."""
+        if not self.detect_types or plan.shape is None:
+            return None
+        funcs = self._type_converters(plan)
+        if not any(funcs):
+            return None
+        return lambda row: tuple(_convert(f, v) for f, v in zip(funcs, row))
 
     def _type_converters(self, plan: Plan) -> list:
         converters = _stdlib.converters
@@ -554,6 +599,10 @@ class Connection:
 
     def _executescript(self, cursor: Cursor, script: str) -> None:
         from .rewrite import split_script
+        if "\x00" in script:
+            raise ValueError("embedded null character")
+        if len(script) > self._session.limits.get(SQL_LENGTH_LIMIT, _LIMITS[SQL_LENGTH_LIMIT]):
+            raise DataError("query string is too large")
         if self._in_tx and self._legacy:  # only legacy control commits before a script
             self._commit_tx()
         lastrowid = cursor.lastrowid  # a script leaves lastrowid as it was
@@ -564,9 +613,12 @@ class Connection:
         cursor.description = None
         cursor._rows = []
 
-    def __call__(self, sql: str) -> "Statement":
+    def __call__(self, *args: Any) -> "Statement":
         """Prepare a statement (the sqlite3 C module's Connection.__call__)."""
         self._check()
+        if len(args) != 1:
+            raise TypeError(f"Connection() takes exactly 1 argument ({len(args)} given)")
+        sql = args[0]
         if not isinstance(sql, str):
             raise TypeError("argument must be str")
         self._plan(sql)
@@ -574,6 +626,8 @@ class Connection:
 
     # -- lifecycle ---------------------------------------------------------------------------
     def close(self) -> None:
+        if not self._initialized:
+            raise ProgrammingError("Base Connection.__init__ not called.")
         if self._closed:
             return
         self._check_thread()

@@ -9,8 +9,11 @@ from .exceptions import ProgrammingError
 class Cursor:
     _closed = True
     _initialized = False
+    _locked = False  # inside one of its own calls (execute, a converter during fetch)
 
     def __init__(self, connection: Any) -> None:
+        if self._locked:
+            raise ProgrammingError("Recursive use of cursors not allowed.")
         from .connection import Connection
         if not isinstance(connection, Connection):
             raise TypeError(f"Cursor() argument must be heliosdb_sqlite.Connection, not "
@@ -23,6 +26,7 @@ class Cursor:
         self.lastrowid: int | None = None
         self._rows: list = []
         self._pos = 0
+        self._convert = None  # detect_types converters, applied as rows are fetched
         self._closed = False
         self._initialized = True
         connection._check()
@@ -30,6 +34,8 @@ class Cursor:
     def _check(self) -> None:
         if not self._initialized:
             raise ProgrammingError("Base Cursor.__init__ not called.")
+        if self._locked:
+            raise ProgrammingError("Recursive use of cursors not allowed.")
         if self._closed:
             raise ProgrammingError("Cannot operate on a closed cursor.")
         self.connection._check()
@@ -40,7 +46,11 @@ class Cursor:
         if not isinstance(sql, str):
             raise TypeError(f"execute() argument 1 must be str, not {type(sql).__name__}")
         self._reset()
-        self.connection._execute(self, sql, parameters, many=False)
+        self._locked = True
+        try:
+            self.connection._execute(self, sql, parameters, many=False)
+        finally:
+            self._locked = False
         return self
 
     def executemany(self, sql: str, seq_of_parameters: Iterable, /) -> "Cursor":
@@ -48,7 +58,11 @@ class Cursor:
         if not isinstance(sql, str):
             raise TypeError(f"executemany() argument 1 must be str, not {type(sql).__name__}")
         self._reset()
-        self.connection._executemany(self, sql, seq_of_parameters)
+        self._locked = True
+        try:
+            self.connection._executemany(self, sql, seq_of_parameters)
+        finally:
+            self._locked = False
         return self
 
     def executescript(self, sql_script: str, /) -> "Cursor":
@@ -57,7 +71,11 @@ class Cursor:
             raise TypeError(f"executescript() argument 1 must be str, not "
                             f"{type(sql_script).__name__}")
         self._reset()
-        self.connection._executescript(self, sql_script)
+        self._locked = True
+        try:
+            self.connection._executescript(self, sql_script)
+        finally:
+            self._locked = False
         return self
 
     def _reset(self) -> None:
@@ -65,6 +83,7 @@ class Cursor:
         self.rowcount = -1
         self._rows = []
         self._pos = 0
+        self._convert = None
 
     def _set_result(self, rows: list, description: tuple | None) -> None:
         self._rows = rows
@@ -73,6 +92,12 @@ class Cursor:
 
     # -- fetching ----------------------------------------------------------------------------
     def _make(self, row: tuple) -> Any:
+        if self._convert is not None:
+            self._locked = True  # a converter that uses this cursor is recursive use
+            try:
+                row = self._convert(row)
+            finally:
+                self._locked = False
         factory = self.row_factory
         return row if factory is None else factory(self, row)
 
@@ -92,7 +117,7 @@ class Cursor:
             size = len(self._rows)
         chunk = self._rows[self._pos:self._pos + size]
         self._pos += len(chunk)
-        if self.row_factory is None:
+        if self.row_factory is None and self._convert is None:
             return chunk
         return [self._make(r) for r in chunk]
 
@@ -100,7 +125,7 @@ class Cursor:
         self._check()
         chunk = self._rows[self._pos:] if self._pos else self._rows
         self._pos = len(self._rows)
-        if self.row_factory is None:
+        if self.row_factory is None and self._convert is None:
             return list(chunk)
         return [self._make(r) for r in chunk]
 
@@ -114,6 +139,10 @@ class Cursor:
         return row
 
     def close(self) -> None:
+        if not self._initialized:
+            raise ProgrammingError("Base Cursor.__init__ not called.")
+        if self._locked:
+            raise ProgrammingError("Recursive use of cursors not allowed.")
         if not self.connection._closed:
             self.connection._check_thread()
         self._closed = True

@@ -26,6 +26,13 @@ class OwnerLock:
         self._cond = threading.Condition(threading.Lock())
         self.owner: Any = None
 
+    def try_acquire(self, owner: Any) -> bool:
+        with self._cond:
+            if self.owner is None or self.owner is owner:
+                self.owner = owner
+                return True
+            return False
+
     def acquire(self, owner: Any, timeout: float) -> None:
         with self._cond:
             if self.owner is owner:
@@ -47,9 +54,17 @@ class OwnerLock:
 
 
 class Database:
-    def __init__(self, key: str | None, engine, filename: str, in_memory: bool) -> None:
+    def __init__(self, key: str | None, engine, filename: str, in_memory: bool,
+                 snapshot_factory=None, read_only: bool = False) -> None:
         self.key = key
         self.engine = engine
+        # Opens a read-only engine on the committed state (file databases only): readers that
+        # find another connection's transaction open read from it instead of waiting.
+        self._snapshot_factory = snapshot_factory
+        self._snapshot = None
+        self._snapshot_commits = -1
+        self.commits = 0  # committed writes so far: a snapshot older than the last is stale
+        self.read_only = read_only
         self.dialect: str = engine.dialect
         self.filename = filename
         self.in_memory = in_memory
@@ -59,9 +74,19 @@ class Database:
         self.rowids: dict[str, int] = {}  # table (lower) -> largest rowid known
         self.refs = 0
         self.total_changes = 0
-        for sql in cat.BOOTSTRAP:
-            engine.execute(sql, ())
+        if not read_only:  # a read-only database has its catalog already, or none
+            for sql in cat.BOOTSTRAP:
+                engine.execute(sql, ())
         self.reload_catalog()
+
+    def snapshot(self):
+        """A read-only engine showing the last committed state, or None (in-memory databases)."""
+        if self._snapshot_factory is None:
+            return None
+        if self._snapshot is None or self._snapshot_commits != self.commits:
+            self._snapshot = self._snapshot_factory()
+            self._snapshot_commits = self.commits
+        return self._snapshot
 
     # -- plans -------------------------------------------------------------------------------
     def plan(self, sql: str) -> Plan:
@@ -76,9 +101,16 @@ class Database:
 
     # -- catalog persistence -----------------------------------------------------------------
     def reload_catalog(self) -> None:
-        rows = self.engine.query(
-            f"SELECT seq, type, name, tbl_name, sql, info FROM {cat.MASTER} ORDER BY seq", ()).rows
-        meta = dict(self.engine.query(f"SELECT key, value FROM {cat.META}", ()).rows)
+        try:
+            rows = self.engine.query(
+                f"SELECT seq, type, name, tbl_name, sql, info FROM {cat.MASTER} ORDER BY seq",
+                ()).rows
+            meta = dict(self.engine.query(f"SELECT key, value FROM {cat.META}", ()).rows)
+        except Exception:
+            if self.engine.query("SELECT 1 AS x", ()).rows:  # the engine works: no catalog yet
+                rows, meta = [], {}
+            else:
+                raise
         self.catalog.load(rows, meta)
         self.rowids.clear()
 

@@ -98,8 +98,13 @@ del _name
 def __getattr__(name: str) -> Any:
     """Names the stdlib module still answers with a deprecation (OptimizedUnicode,
     enable_shared_cache) are its own."""
-    if name in ("OptimizedUnicode", "enable_shared_cache"):
-        return getattr(_stdlib, name)
+    if name == "OptimizedUnicode":
+        import warnings
+        warnings.warn("OptimizedUnicode is deprecated. Use str instead.", DeprecationWarning,
+                      stacklevel=2)
+        return str
+    if name == "enable_shared_cache":
+        return _stdlib.enable_shared_cache
     raise AttributeError(f"module 'heliosdb_sqlite' has no attribute {name!r}")
 
 

@@ -71,12 +71,11 @@ def backup(conn: Any, target: Any, *, pages: int, progress: Any, name: str) -> N
                         f"{type(target).__name__}")
     if progress is not None and not callable(progress):
         raise TypeError("progress argument must be a callable")
-    if name != "main":
+    if name not in ("main", "temp"):
         from .exceptions import OperationalError
         raise OperationalError(f"unknown database {name}")
     if target is conn:
-        from .exceptions import OperationalError
-        raise OperationalError("target cannot be the same connection instance")
+        raise ValueError("target cannot be the same connection instance")
     if getattr(target, "in_transaction", False):
         from .exceptions import OperationalError
         raise OperationalError("target is in transaction")

@@ -148,6 +148,8 @@ RULES: list[Rule] = [
      _simple(OperationalError, "cannot start a transaction within a transaction")),
     (re.compile(r"No active transaction", re.I),
      _simple(OperationalError, "cannot commit - no transaction is active")),
+    (re.compile(r"read only mode|read-only", re.I),
+     _simple(OperationalError, "attempt to write a readonly database", "SQLITE_READONLY")),
     (re.compile(r"LOCK|Resource temporarily unavailable|lock hold", re.I),
      _simple(OperationalError, "database is locked", "SQLITE_BUSY")),
     (re.compile(r"out of range|overflow", re.I), _simple(DataError, "integer overflow")),

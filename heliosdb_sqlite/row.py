@@ -31,7 +31,9 @@ class Row:
                                        and name.lower() == lowered):
                         return self._values[i]
             raise IndexError("No item with that key")
-        return self._values[key]
+        if isinstance(key, (int, slice)):
+            return self._values[key]
+        raise IndexError("Index must be int or string")
 
     def __len__(self) -> int:
         return len(self._values)

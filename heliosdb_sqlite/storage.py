@@ -1,8 +1,9 @@
 """Where a database lives, and the one shared Database per location in this process.
 
-`connect("app.db")` keeps its data in the Nano data directory `app.db.helios` beside the path. The
-path itself is never written: an SQLite file there stays untouched, and rolling back to stdlib
-sqlite3 (HELIOSDB_SQLITE_BACKEND=sqlite) opens it as it always did.
+`connect("app.db")` keeps its data in the Nano data directory `app.db.helios` beside the path. An
+SQLite file at the path is never written: it stays untouched, and rolling back to stdlib sqlite3
+(HELIOSDB_SQLITE_BACKEND=sqlite) opens it as it always did. Where nothing is at the path, a zero-byte
+placeholder is created there, so `os.path.exists("app.db")` is true as it is with SQLite.
 """
 from __future__ import annotations
 
@@ -20,7 +21,9 @@ DATA_SUFFIX = ".helios"
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 _registry: dict[str, Database] = {}
-_registry_lock = threading.Lock()
+# Re-entrant: a connection dropped without close() may be collected (Connection.__del__ ->
+# release()) while this thread is inside open_database() holding the lock.
+_registry_lock = threading.RLock()
 
 
 class Target:
@@ -135,7 +138,7 @@ def _open_path(factory, key: str, target: Target) -> Database:
     if not os.path.isdir(parent):
         raise make_error(OperationalError, "unable to open database file", "SQLITE_CANTOPEN")
     try:
-        return _new(factory, key, data_dir, os.path.abspath(path), False, target.read_only)
+        db = _new(factory, key, data_dir, os.path.abspath(path), False, target.read_only)
     except OperationalError as err:
         if "locked" in str(err):
             raise make_error(
@@ -146,14 +149,20 @@ def _open_path(factory, key: str, target: Target) -> Database:
         if not exists:
             shutil.rmtree(data_dir, ignore_errors=True)
         raise
+    if not os.path.exists(path) and not target.read_only:
+        # A zero-byte placeholder: apps that test os.path.exists(db) before creating their
+        # schema see the database, and stdlib sqlite3 opens an empty file as an empty database.
+        open(path, "ab").close()
+    return db
 
 
 def _new(factory, key, data_dir, filename, in_memory, read_only) -> Database:
+    snapshot = (lambda: factory(data_dir, True)) if data_dir and not read_only else None
     try:
         engine = factory(data_dir, read_only) if data_dir else factory(None)
+        return Database(key, engine, filename, in_memory, snapshot, read_only)
     except Exception as exc:  # the engine's own open errors (RocksDB lock, I/O)
         raise engine_error(exc, _EMPTY) from None
-    return Database(key, engine, filename, in_memory)
 
 
 def release(db: Database) -> None:

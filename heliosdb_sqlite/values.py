@@ -5,6 +5,7 @@ engine is given for it. Out: how an engine value becomes the storage class SQLit
 """
 from __future__ import annotations
 
+import re
 from sqlite3 import PrepareProtocol
 from typing import Any, Callable
 
@@ -47,10 +48,16 @@ _EXACT_BINDERS: dict[type, Callable[[Any], Any]] = {
 }
 
 
-def adapt(value: Any, adapters: dict, base_types_adapted: bool) -> Any:
-    """The value sqlite3 would bind for `value`: registered adapter, `__adapt__`, `__conform__`."""
+def adapt(value: Any, adapters: dict, base_types_adapted: bool, position: int = 0) -> Any:
+    """The value sqlite3 would bind for `value`: registered adapter, `__adapt__`, `__conform__`.
+    As in sqlite3's microprotocols: an adapter's error propagates; a TypeError from __conform__
+    means "cannot adapt", leaving the value unbindable (ProgrammingError from bind())."""
     if not base_types_adapted and type(value) in _BASE_TYPES:
         return value
+    return _adapted(value, adapters)
+
+
+def _adapted(value: Any, adapters: dict) -> Any:
     adapter = adapters.get((type(value), PrepareProtocol))
     if adapter is not None:
         return adapter(value)
@@ -61,7 +68,10 @@ def adapt(value: Any, adapters: dict, base_types_adapted: bool) -> Any:
             return adapted
     conform = getattr(value, "__conform__", None)
     if conform is not None:
-        adapted = conform(PrepareProtocol)
+        try:
+            adapted = conform(PrepareProtocol)
+        except TypeError:
+            return value
         if adapted is not None:
             return adapted
     return value
@@ -69,6 +79,8 @@ def adapt(value: Any, adapters: dict, base_types_adapted: bool) -> Any:
 
 def bind(value: Any, position: int) -> Any:
     """The engine value for an adapted parameter; `position` (1-based) names it in errors."""
+    if type(value) is str and not value.isascii():
+        value.encode("utf-8")  # a lone surrogate is a UnicodeEncodeError, as in sqlite3
     binder = _EXACT_BINDERS.get(type(value))
     if binder is not None:
         return binder(value)
@@ -179,8 +191,47 @@ def _offset(value: Any) -> Any:
     return 0 if type(value) is int and value < 0 else value
 
 
+def _dynamic(value: Any) -> Any:
+    """Into a dynamic (text-held) column: numbers as SQLite's canonical text."""
+    return _text(value)
+
+
+def _dynamic_numeric(value: Any) -> Any:
+    """NUMERIC affinity into a dynamic column: numeric text becomes a number first ('3.0' -> 3)."""
+    return _text(_numeric(value, real=False))
+
+
+_CANONICAL_INT = re.compile(r"-?(?:0|[1-9][0-9]{0,18})\Z")
+_HEX_BLOB = re.compile(r"\\x(?:[0-9a-f]{2})*\Z")
+
+
+def dynamic_value(value: Any) -> Any:
+    """A value read from a dynamic column: text that is exactly SQLite's canonical form of an
+    integer, a real or (as the engine writes bytes into text) a blob is that class again."""
+    if type(value) is not str or not value:
+        return to_storage(value)
+    first = value[0]
+    if first.isdigit() or first == "-":
+        if _CANONICAL_INT.match(value):
+            number = int(value)
+            if -2**63 <= number < 2**63:
+                return number
+        elif "." in value or "e" in value:
+            try:
+                real = float(value)
+            except ValueError:
+                return value
+            if float_text(real) == value:
+                return real
+    elif first == "\\" and _HEX_BLOB.match(value):
+        return bytes.fromhex(value[2:])
+    return value
+
+
 # What a parameter bound to a given place becomes: a column of an affinity, or LIMIT/OFFSET.
 COERCIONS: dict[str, Callable[[Any], Any]] = {
+    "DYNAMIC": _dynamic,
+    "DYNAMIC_NUMERIC": _dynamic_numeric,
     "INTEGER": lambda v: _numeric(v, real=False),
     "NUMERIC": lambda v: _numeric(v, real=False),
     "REAL": lambda v: _numeric(v, real=True),

@@ -37,10 +37,31 @@ def test_second_writer_waits_then_is_locked(path):
     b.close()
 
 
-def test_uncommitted_rows_are_invisible_and_writer_waits_for_commit(path):
-    a = heliosdb_sqlite.connect(path, check_same_thread=False)
-    b = heliosdb_sqlite.connect(path, check_same_thread=False, timeout=5)
-    a.execute("INSERT INTO t (v) VALUES ('pending')")
+def test_reader_sees_committed_state_while_a_transaction_is_open(path):
+    a = heliosdb_sqlite.connect(path)
+    b = heliosdb_sqlite.connect(path, timeout=0.1)
+    a.execute("INSERT INTO t (v) VALUES ('committed')")
+    a.commit()
+    a.execute("INSERT INTO t (v) VALUES ('pending')")  # a's transaction stays open
+    started = time.monotonic()
+    # like a SQLite reader: no wait, the last committed state, never a's pending row
+    assert b.execute("SELECT v FROM t ORDER BY id").fetchall() == [("committed",)]
+    assert time.monotonic() - started < 5
+    with pytest.raises(heliosdb_sqlite.OperationalError, match="database is locked"):
+        b.execute("INSERT INTO t (v) VALUES ('b')")  # but a second writer waits, then fails
+    a.commit()
+    assert b.execute("SELECT v FROM t ORDER BY id").fetchall() == [("committed",), ("pending",)]
+    a.rollback()
+    a.close()
+    b.close()
+
+
+def test_in_memory_shared_reader_waits_for_the_writer():
+    uri = "file:lockmem?mode=memory&cache=shared"
+    a = heliosdb_sqlite.connect(uri, uri=True, check_same_thread=False)
+    b = heliosdb_sqlite.connect(uri, uri=True, check_same_thread=False, timeout=5)
+    a.execute("CREATE TABLE t (v TEXT)")
+    a.execute("INSERT INTO t VALUES ('pending')")
     seen = []
 
     def reader():
@@ -49,7 +70,7 @@ def test_uncommitted_rows_are_invisible_and_writer_waits_for_commit(path):
     thread = threading.Thread(target=reader)
     thread.start()
     time.sleep(0.2)
-    assert seen == [], "the reader must not see the open transaction"
+    assert seen == [], "no snapshot of an in-memory database: the reader waits"
     a.rollback()
     thread.join(5)
     assert seen == [0]
@@ -94,3 +115,27 @@ def test_reopen_after_close_in_same_process(path):
     conn = heliosdb_sqlite.connect(path)
     assert conn.execute("SELECT count(*) FROM t").fetchone() == (3,)
     conn.close()
+
+
+def test_collecting_an_unclosed_connection_while_opening_does_not_deadlock(path):
+    """A connection dropped without close() can be collected by the garbage collector at any
+    point, including inside another connect(); that must not deadlock on the registry."""
+    import gc
+
+    def cycle():
+        conn = heliosdb_sqlite.connect(path)
+        holder = {"conn": conn}
+        holder["self"] = holder  # only the cycle collector frees it
+    gc.disable()
+    try:
+        for _ in range(3):
+            cycle()
+        gc.set_threshold(1)  # the next allocation inside connect() may run a collection
+        gc.enable()
+        conn = heliosdb_sqlite.connect(path)
+        gc.collect()
+        assert conn.execute("SELECT count(*) FROM t").fetchone() == (0,)
+        conn.close()
+    finally:
+        gc.set_threshold(700, 10, 10)
+        gc.enable()

@@ -72,3 +72,19 @@ def test_import_refuses_twice(sqlite_file):
     import_sqlite(sqlite_file)
     with pytest.raises(SystemExit):
         import_sqlite(sqlite_file)
+
+
+def test_read_only_uri(tmp_path):
+    path = str(tmp_path / "ro.db")
+    conn = heliosdb_sqlite.connect(path)
+    conn.execute("CREATE TABLE t (a INTEGER)")
+    conn.execute("INSERT INTO t VALUES (1)")
+    conn.commit()
+    conn.close()
+    ro = heliosdb_sqlite.connect(f"file:{path}?mode=ro", uri=True)
+    assert ro.execute("SELECT a FROM t").fetchall() == [(1,)]
+    with pytest.raises(heliosdb_sqlite.OperationalError, match="readonly"):
+        ro.execute("INSERT INTO t VALUES (2)")
+    ro.close()
+    with pytest.raises(heliosdb_sqlite.OperationalError, match="unable to open"):
+        heliosdb_sqlite.connect(f"file:{tmp_path / 'missing.db'}?mode=ro", uri=True)

@@ -27,6 +27,7 @@ class BindingEngine:
     def __init__(self, path: str | None, read_only: bool = False) -> None:
         import heliosdb_nano
 
+        self._read_only = read_only
         cls = heliosdb_nano.EmbeddedDatabase
         if path is None:
             self._db = cls.in_memory()
@@ -60,5 +61,5 @@ class BindingEngine:
         db, self._db = self._db, None
         # the bound methods hold the handle too; all must go for RocksDB to release its LOCK
         self._query = self._execute = None
-        if db is not None:
+        if db is not None and not self._read_only:
             db.flush()

@@ -18,7 +18,7 @@ from sqlglot import exp
 from ..catalog import Catalog
 from ..exceptions import OperationalError, make_error
 from .transforms import ROWID_NAMES
-from .types import affinity
+from .types import affinity, is_dynamic
 
 Columns = set[str] | None  # None: unknown
 
@@ -195,7 +195,8 @@ def resolve_write(tree: exp.Expression, table) -> tuple[tuple[int, str], ...]:
 def affinity_key(decltype: str) -> str | None:
     """The values.COERCIONS entry for a column's declared type (None: stored as given)."""
     aff = affinity(decltype)
-    upper = decltype.upper()
-    if aff == "NUMERIC" and any(w in upper for w in ("DATE", "TIME", "BOOL")):
-        return None  # kept as text by the engine type (see types.engine_type)
+    if is_dynamic(decltype):
+        return "DYNAMIC_NUMERIC" if aff == "NUMERIC" else "DYNAMIC"
+    if aff == "NUMERIC" and decltype.upper().startswith("BOOL"):
+        return "INTEGER"
     return None if aff == "BLOB" else aff

@@ -78,5 +78,11 @@ class Plan:
         return self.verb in ("INSERT", "UPDATE", "DELETE", "REPLACE")
 
     @property
+    def is_read(self) -> bool:
+        """A plain query: one engine statement that reads and writes nothing."""
+        return (self.verb == "SELECT" and len(self.steps) == 1 and self.source is None
+                and all(i > 0 for i in self.steps[0].params))
+
+    @property
     def returns_rows(self) -> bool:
         return self.shape is not None

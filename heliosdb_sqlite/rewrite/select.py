@@ -10,11 +10,11 @@ from __future__ import annotations
 from sqlglot import exp
 
 from ..catalog import Catalog, Table
-from ..values import integral_float_to_int, numeric_text, real_text, to_storage
+from ..values import dynamic_value, integral_float_to_int, numeric_text, real_text, to_storage
 from .lexer import Token, unquote
 from .plan import Shape
 from .transforms import ROWID_NAMES
-from .types import NUMERIC, affinity
+from .types import NUMERIC, affinity, is_dynamic
 
 _CLAUSE_END = frozenset(("FROM", "WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "UNION",
                          "INTERSECT", "EXCEPT", "WINDOW"))
@@ -192,8 +192,12 @@ def shape(tree: exp.Expression, sql: str, tokens: list[Token], catalog: Catalog)
                 decltype = declared.decltype or None
                 if not isinstance(p, exp.Alias):
                     name = declared.name
-                converter = (integral_float_to_int
-                             if affinity(declared.decltype) == NUMERIC else None)
+                if is_dynamic(declared.decltype):
+                    converter = dynamic_value
+                elif affinity(declared.decltype) == NUMERIC:
+                    converter = integral_float_to_int
+                else:
+                    converter = None
         names.append(name)
         decltypes.append(decltype)
         converters.append(converter)

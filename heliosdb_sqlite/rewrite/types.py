@@ -32,18 +32,29 @@ ENGINE_TYPES: dict[str, dict[str, str]] = {
                  NUMERIC: "DOUBLE PRECISION"},
 }
 
-# Declared types with NUMERIC affinity whose values apps write as text, kept as text.
-_TEXTUAL_NUMERIC = ("DATE", "TIME", "BOOL")
+# NUMERIC-affinity types whose columns hold only numbers in practice (kept as doubles).
+_NUMBER_TYPES = ("DEC", "NUMERIC", "NUMBER", "MONEY")
+
+
+def is_dynamic(decltype: str) -> bool:
+    """Columns where SQLite keeps whatever class is stored: typeless ones, and NUMERIC-affinity
+    ones that are not plainly numbers (DATETIME, 'str', 'foo'...). The engine holds them as
+    text written in SQLite's canonical form (see values.COERCIONS and values.dynamic_value)."""
+    aff = affinity(decltype)
+    upper = decltype.upper()
+    if aff == BLOB:
+        return "BLOB" not in upper
+    if aff == NUMERIC:
+        return not upper.startswith("BOOL") and not any(w in upper for w in _NUMBER_TYPES)
+    return False
 
 
 def engine_type(decltype: str, dialect: str) -> str:
+    if is_dynamic(decltype):
+        return "TEXT"
     aff = affinity(decltype)
     if aff == BLOB:
-        return "BYTEA" if "BLOB" in decltype.upper() else "TEXT"
-    if aff == NUMERIC:
-        upper = decltype.upper()
-        if upper.startswith("BOOL"):
-            return "BIGINT"  # SQLite stores True/False as 1/0
-        if any(word in upper for word in _TEXTUAL_NUMERIC):
-            return "TEXT"
+        return "BYTEA"
+    if aff == NUMERIC and decltype.upper().startswith("BOOL"):
+        return "BIGINT"  # SQLite stores True/False as 1/0
     return ENGINE_TYPES[dialect][aff]

@@ -5,14 +5,12 @@ it is taken off this list. docs/compatibility.md describes each difference for u
 """
 
 TYPES = ("Nano columns are strictly typed: a value SQLite would keep as another storage class "
-         "(text in a numeric column, a number in a typeless column, a blob in a TEXT column) "
-         "cannot be stored as that class")
+         "(text in a numeric column, a blob in a TEXT column) cannot be stored as that class; "
+         "typeless columns hold canonical text, so numeric-looking text reads back as a number")
 
 DIFFERS: dict[str, dict[str, str]] = {
     "binding": {
         # storage classes in strictly typed columns
-        "cursor_executescript_error_midway": TYPES + " (typeless column returns text)",
-        "cursor_executescript_no_trailing_semicolon": TYPES + " (typeless column returns text)",
         "values_untyped_column": TYPES,
         "values_order_mixed_types": TYPES + "; mixed classes cannot sort in SQLite's class order",
         "values_affinity_rules": TYPES,

@@ -185,7 +185,28 @@ def install_module(name: str) -> ModuleType:
         importlib.import_module("_sqlite3")
     except ImportError:
         sys.modules["_sqlite3"] = module
+    _remove_data_directories_with_files(getattr(module, "__name__", name))
     return module
+
+
+def _remove_data_directories_with_files(module_name: str) -> None:
+    """The suite deletes a test database with os_helper.unlink(TESTFN). heliosdb_sqlite keeps a
+    database in the directory '<path>.helios' beside a zero-byte file at the path (its documented
+    layout), so deleting the database means deleting both."""
+    if module_name == "sqlite3":
+        return
+    import os
+    import shutil
+
+    from test.support import os_helper
+
+    unlink = os_helper.unlink
+
+    def unlink_database(filename):  # noqa: ANN001 - os_helper's own signature
+        unlink(filename)
+        shutil.rmtree(os.fsdecode(filename) + ".helios", ignore_errors=True)
+
+    os_helper.unlink = unlink_database
 
 
 def _iter_tests(suite: unittest.TestSuite) -> Iterator[unittest.TestCase]:
