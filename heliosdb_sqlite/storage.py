@@ -81,8 +81,11 @@ def _engine_factory(mode: str):
     if choice == "binding":
         raise make_error(OperationalError, "HELIOSDB_EMBEDDED=binding but the Nano binding is not "
                          "installed: pip install heliosdb-nano-embedded")
-    raise make_error(NotSupportedError, "the heliosdb-nano repl transport is not available yet; "
-                     "install the binding: pip install heliosdb-nano-embedded")
+    if choice == "repl":
+        raise NotSupportedError("the heliosdb-nano repl transport is not built yet: use the "
+                                "in-process binding (HELIOSDB_EMBEDDED=auto or binding)")
+    raise NotSupportedError("the Nano binding is not installed (pip install "
+                            "heliosdb-nano-embedded) and no other embedded transport exists yet")
 
 
 def select_mode(mode: str | None, dsn: str | None) -> str:

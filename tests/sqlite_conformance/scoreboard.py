@@ -110,7 +110,29 @@ def detect_engines() -> list[Engine]:
         dsn = os.environ.get(variable, "")
         engines.append(Engine(name, "heliosdb_sqlite", {"HELIOSDB_DSN": dsn},
                               "" if dsn else f"{variable} is not set"))
+    for engine in engines:
+        if engine.module == "heliosdb_sqlite" and not engine.missing:
+            engine.missing = _unsupported_transport(engine)
     return engines
+
+
+PROBE = """
+import heliosdb_sqlite
+try:
+    heliosdb_sqlite.connect(":memory:").close()
+except heliosdb_sqlite.NotSupportedError as exc:
+    print(exc)
+"""
+
+
+def _unsupported_transport(engine: Engine) -> str:
+    """Why heliosdb_sqlite cannot run on this engine yet ('' if it can). Only a NotSupportedError
+    (a transport not built) makes an engine absent; any other failure leaves it in the run, where
+    it fails loudly."""
+    result = subprocess.run([sys.executable, "-c", PROBE], env=_engine_environment(engine),
+                            cwd=str(REPO_ROOT), capture_output=True, text=True, timeout=120)
+    reason = result.stdout.strip()
+    return f"heliosdb_sqlite has no such transport yet ({reason})" if reason else ""
 
 
 def _engine_environment(engine: Engine) -> dict[str, str]:
