@@ -86,16 +86,33 @@ class _Cursor:
             raise syntax_error(self.sql, tok)
         return unquote(tok.text) if tok.kind != "string" else tok.text[1:-1].replace("''", "'")
 
-    def balanced(self) -> tuple[int, int]:
-        """Skip a parenthesised group; the source span inside the parentheses."""
+    def if_not_exists(self) -> bool:
+        if self.accept("IF"):
+            self.accept("NOT")
+            self.accept("EXISTS")
+            return True
+        return False
+
+    def items(self) -> list[str]:
+        """The source text of each top-level, comma-separated item of a parenthesised group."""
         open_tok = self.expect("lparen")
-        depth = 1
+        depth, items, start = 1, [], open_tok.end
         while depth:
             tok = self.take()
             if tok.kind == "lparen":
                 depth += 1
             elif tok.kind == "rparen":
                 depth -= 1
+            if depth == 0 or (depth == 1 and tok.kind == "comma"):
+                items.append(self.sql[start:tok.start].strip())
+                start = tok.end
+        return items
+
+    def balanced(self) -> tuple[int, int]:
+        """Skip a parenthesised group; the source span inside the parentheses."""
+        open_tok = self.expect("lparen")
+        self.i -= 1
+        self.items()
         return open_tok.end, self.toks[self.i - 1].start
 
     def name_list(self) -> list[str]:
@@ -125,12 +142,7 @@ def parse_create_table(sql: str, tokens: list[Token]) -> TableDef:
     cur.accept("CREATE")
     temp = cur.accept("TEMP", "TEMPORARY")
     cur.accept("TABLE")
-    if_not_exists = False
-    if cur.word() == "IF":
-        cur.i += 1
-        cur.accept("NOT")
-        cur.accept("EXISTS")
-        if_not_exists = True
+    if_not_exists = cur.if_not_exists()
     name_start = cur.peek().start if cur.peek() else len(sql)
     name = cur.name()
     if cur.peek() is not None and cur.peek().kind == "op" and cur.peek().text == ".":

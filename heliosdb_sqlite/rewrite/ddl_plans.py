@@ -95,11 +95,7 @@ def _create_index(sql, tokens, params, catalog, dialect) -> Plan:
     cur.accept("CREATE")
     unique = cur.accept("UNIQUE")
     cur.accept("INDEX")
-    if_not_exists = False
-    if cur.accept("IF"):
-        cur.accept("NOT")
-        cur.accept("EXISTS")
-        if_not_exists = True
+    if_not_exists = cur.if_not_exists()
     name_start = cur.peek().start
     name = cur.name()
     if cur.peek() is not None and cur.peek().text == ".":
@@ -113,17 +109,7 @@ def _create_index(sql, tokens, params, catalog, dialect) -> Plan:
         return Plan("CREATE", params, schema_version=catalog.version)
     if table is None:
         raise make_error(OperationalError, f"no such table: main.{table_name}")
-    open_tok = cur.expect("lparen")
-    depth, items, start = 1, [], open_tok.end
-    while depth:
-        tok = cur.take()
-        if tok.kind == "lparen":
-            depth += 1
-        elif tok.kind == "rparen":
-            depth -= 1
-        if depth == 0 or (depth == 1 and tok.kind == "comma"):
-            items.append(sql[start:tok.start].strip())
-            start = tok.end
+    items = cur.items()
     where_sql = ""
     if cur.accept("WHERE"):
         where_sql = " WHERE " + expression(sql[cur.peek().start:], catalog, dialect)
@@ -170,11 +156,7 @@ def _create_view(sql, tokens, params, catalog, dialect) -> Plan:
     cur.accept("CREATE")
     cur.accept("TEMP", "TEMPORARY")
     cur.accept("VIEW")
-    if_not_exists = False
-    if cur.accept("IF"):
-        cur.accept("NOT")
-        cur.accept("EXISTS")
-        if_not_exists = True
+    if_not_exists = cur.if_not_exists()
     name_start = cur.peek().start
     name = cur.name()
     if not _check_new_name(name, catalog, "view", if_not_exists):
