@@ -91,7 +91,7 @@ def row_values(i: int) -> tuple:
 
 
 # ------------------------------------------------------------------------------------------------
-# Variants. Each offers, per workload, setup / timed run / teardown; run() returns the op count.
+# Variants: the same timed bodies per workload, each returning its operation count.
 
 class Dbapi:
     """stdlib sqlite3 or heliosdb_sqlite: the same application code for both."""
@@ -113,8 +113,8 @@ class Dbapi:
             c.execute(sql, params).fetchall()  # warm the statement / plan caches
 
     def create(self, table: str) -> None:
-        # A new table per round, never dropped: on Nano, dropping and re-creating a table between
-        # rounds made later rounds' inserts slower (a trend, not noise), for every variant.
+        # A new, empty table per round (never dropped): every round starts from the same state,
+        # and no DROP TABLE work of the engine's lands near a timed run.
         c = self.conn
         c.execute(DDL_SQLITE.format(t=table))
         c.commit()
@@ -421,15 +421,13 @@ def capture_connect(path: str) -> tuple[list, list]:
 class Workload:
     def __init__(self, name: str, unit: str, storage: str, run: Callable[[Any], int],
                  setup: Callable[[Any, int], None] | None = None,
-                 teardown: Callable[[Any], None] | None = None,
-                 only: tuple[str, ...] | None = None) -> None:
+                 teardown: Callable[[Any], None] | None = None) -> None:
         self.name = name
-        self.unit = unit
+        self.unit = unit  # what one operation is: a row, a query, a connect
         self.storage = storage
-        self.run = run
-        self.setup = setup
+        self.run = run  # the timed body: returns the number of operations it did
+        self.setup = setup  # untimed, before each run: (variant, round)
         self.teardown = teardown
-        self.only = only
 
 
 def build_workloads(cfg: argparse.Namespace, storages: list[str], paths: dict) -> list[Workload]:
@@ -829,8 +827,15 @@ def stage_breakdown() -> None:
         import sqlite3 as stdlib
         from heliosdb_sqlite.connection import _description
         adapters, proto = stdlib.adapters, stdlib.PrepareProtocol
+        # Cursor.__init__ runs `from .connection import Connection` on every cursor: the same
+        # statement in a function compiled in the package's namespace, timed alone
+        ns: dict = {"__package__": "heliosdb_sqlite", "__name__": "heliosdb_sqlite.cursor"}
+        exec("def relative_import():\n    from .connection import Connection\n", ns)
+        relative_import = ns["relative_import"]
         pieces = [
             ("conn.cursor()", lambda i: conn.cursor()),
+            ("  of which: a function-level `from .connection import Connection`",
+             lambda i: relative_import()),
             ("conn._plan(sql) (plan cache hit)", lambda i: conn._plan(ins_sql)),
             ("conn._bind(insert plan, 3 params) incl. coercions",
              lambda i: conn._bind(ins_plan, (i, 0.5, "row"))),
