@@ -19,7 +19,7 @@ from .values import COERCIONS, adapt, as_converter_input, bind
 
 LEGACY_TRANSACTION_CONTROL = -1
 _ISOLATION_LEVELS = ("", "DEFERRED", "IMMEDIATE", "EXCLUSIVE")
-_BASE_TYPES = (int, float, str, bytearray)
+_PROTOCOL = _stdlib.PrepareProtocol
 
 
 class Connection:
@@ -331,8 +331,9 @@ class Connection:
         if count > self._session.limits.get(VARIABLE_LIMIT, _LIMITS[VARIABLE_LIMIT]):
             raise make_error(OperationalError, "too many SQL variables")
         adapters = _stdlib.adapters
-        base_adapted = bool(adapters) and any((t, _stdlib.PrepareProtocol) in adapters
-                                              for t in _BASE_TYPES)
+        base_adapted = bool(adapters) and (
+            (int, _PROTOCOL) in adapters or (float, _PROTOCOL) in adapters
+            or (str, _PROTOCOL) in adapters or (bytearray, _PROTOCOL) in adapters)
         if type(parameters) in (tuple, list) or (
                 not isinstance(parameters, dict) and _is_sequence(parameters)):
             supplied = len(parameters)
@@ -586,16 +587,107 @@ class Connection:
         plan = self._plan(sql)
         if plan.returns_rows and plan.verb == "SELECT":
             raise ProgrammingError("executemany() can only execute DML statements.")
-        total = 0
         lastrowid = cursor.lastrowid  # executemany leaves the cursor's lastrowid as it was
-        for parameters in seq_of_parameters:
-            self._execute(cursor, sql, parameters, many=True)
-            if cursor.rowcount > 0:
-                total += cursor.rowcount
+        if plan.batch and self._trace is None and not self._db.read_only:
+            try:
+                seq_of_parameters = self._executemany_batch(cursor, plan, sql, seq_of_parameters)
+            except BaseException:
+                cursor.rowcount = -1
+                cursor.lastrowid = lastrowid
+                raise
+            if seq_of_parameters is None:
+                cursor.lastrowid = lastrowid
+                cursor.description = None
+                cursor._rows = []
+                return
+        total = 0
+        try:
+            for parameters in seq_of_parameters:
+                self._execute(cursor, sql, parameters, many=True)
+                if cursor.rowcount > 0:
+                    total += cursor.rowcount
+        except BaseException:
+            cursor.rowcount = -1  # a failed executemany reports no count, and no new lastrowid
+            cursor.lastrowid = lastrowid
+            raise
         cursor.rowcount = total if plan.is_dml else -1
         cursor.lastrowid = lastrowid
         cursor.description = None
         cursor._rows = []
+
+    def _executemany_batch(self, cursor: Cursor, plan: Plan, sql: str, seq_of_parameters: Iterable):
+        """All rows to the engine as one execute_many, under a savepoint. Returns None when done,
+        or the parameter sets to run one by one instead: when binding a row fails (the rows
+        before it still run, then its error is raised, as in sqlite3) or the batch fails (it is
+        undone and replayed row by row, so the failing row and the rows before it behave as in
+        sqlite3)."""
+        rows: list[list] = []
+        bind_error = None
+        pending = list(seq_of_parameters)
+        for parameters in pending:
+            try:
+                rows.append(self._bind(plan, parameters))
+            except Exception as exc:  # noqa: BLE001 - re-raised after the rows before it ran
+                bind_error = exc
+                break
+        if not rows:
+            if bind_error is not None:
+                raise bind_error
+            cursor.rowcount = 0
+            return None
+        step = plan.steps[0]
+        db = self._db
+        if self._legacy and self._isolation_level is not None and not self._in_tx \
+                or self._autocommit is False and not self._in_tx:
+            self._begin_tx(self._isolation_level or "DEFERRED")
+        own_tx = not self._in_tx
+        if own_tx:
+            db.lock.acquire(self, self.timeout)
+        insert = plan.insert
+        run = _StepRun(db, insert, self)
+        try:
+            db.engine.execute("BEGIN" if own_tx else 'SAVEPOINT "hsq_batch"', ())
+            params = []
+            ids = []
+            for values in rows:
+                if insert is not None:
+                    for index in insert.rowid_params:
+                        if values[index - 1] is None:
+                            values[index - 1] = run._rowid()
+                row = [values[i - 1] if i > 0 else run._rowid() for i in step.params]
+                if step.rowid_at is not None:
+                    rowid = row[step.rowid_at]
+                    run.observe(rowid)  # a later NULL rowid comes after an explicit one
+                    ids.append(rowid)
+                params.append(row)
+            affected = db.engine.execute_many(step.plain_sql or step.sql, params)
+            db.engine.execute("COMMIT" if own_tx else 'RELEASE SAVEPOINT "hsq_batch"', ())
+        except BaseException:
+            try:
+                if own_tx:
+                    db.engine.execute("ROLLBACK", ())
+                else:
+                    db.engine.execute('ROLLBACK TO SAVEPOINT "hsq_batch"', ())
+                    db.engine.execute('RELEASE SAVEPOINT "hsq_batch"', ())
+            except Exception:
+                pass
+            db.forget_rowids()
+            return pending  # replay one by one: exact per-row semantics and errors
+        finally:
+            if own_tx:
+                db.commits += 1
+                db.lock.release(self)
+        if insert is not None and ids:
+            self._last_rowid = ids[-1]
+            db.note_rowids(insert.table, max(ids), insert.autoincrement)
+        elif plan.touches is not None and affected:
+            db.forget_rowids(plan.touches)
+        self._total_changes += affected
+        self._changes = affected
+        cursor.rowcount = affected
+        if bind_error is not None:
+            raise bind_error
+        return None
 
     def _executescript(self, cursor: Cursor, script: str) -> None:
         from .rewrite import split_script
@@ -800,6 +892,15 @@ class _StepRun:
         self.next_rowid += 1
         return value
 
+    def observe(self, rowid: Any) -> None:
+        """An explicit rowid in this statement: automatic ones after it must be larger."""
+        if type(rowid) is int:
+            if not self.next_rowid:
+                self._rowid(base=True)
+                self.next_rowid = self.db.largest_rowid(self.insert.table, self.insert.rowid,
+                                                        self.insert.autoincrement) + 1
+            self.next_rowid = max(self.next_rowid, rowid + 1)
+
     def execute(self, plan: Plan, values: list) -> None:
         engine = self.db.engine
         insert = self.insert
@@ -826,6 +927,13 @@ class _StepRun:
                     params.append(self.conn._total_changes)
                 else:
                     params.append(self.conn._last_rowid)
+            if step.plain_sql is not None:
+                count = engine.execute(step.plain_sql, params)
+                if count:
+                    self.inserted_ids.append(params[step.rowid_at])
+                previous_returned = count
+                self.affected += count
+                continue
             if step.returns_rows:
                 result = engine.query(step.sql, params)
                 previous_returned = len(result.rows)

@@ -6,6 +6,16 @@ from typing import Any, Iterable
 from .exceptions import ProgrammingError
 
 
+_CONNECTION: list[type] = []
+
+
+def _connection_class() -> type:
+    if not _CONNECTION:  # imported late, once: connection.py imports this module
+        from .connection import Connection
+        _CONNECTION.append(Connection)
+    return _CONNECTION[0]
+
+
 class Cursor:
     _closed = True
     _initialized = False
@@ -14,8 +24,7 @@ class Cursor:
     def __init__(self, connection: Any) -> None:
         if self._locked:
             raise ProgrammingError("Recursive use of cursors not allowed.")
-        from .connection import Connection
-        if not isinstance(connection, Connection):
+        if not isinstance(connection, _connection_class()):
             raise TypeError(f"Cursor() argument must be heliosdb_sqlite.Connection, not "
                             f"{type(connection).__name__}")
         self.connection = connection

@@ -34,9 +34,9 @@ class OwnerLock:
             return False
 
     def acquire(self, owner: Any, timeout: float) -> None:
+        if self.owner is owner:  # already ours (only we can change that): no lock needed
+            return
         with self._cond:
-            if self.owner is owner:
-                return
             deadline = time.monotonic() + max(timeout, 0.0)
             while self.owner is not None:
                 remaining = deadline - time.monotonic()

@@ -81,11 +81,15 @@ def _dispatch(verb: str, sql: str, text: str, tokens: list[Token], params: Param
         target = tree.this.this if isinstance(tree.this, exp.Schema) else tree.this
         rows = len(tree.expression.expressions) if isinstance(tree.expression, exp.Values) else 2
         rollback = (tree.args.get("alternative") or "").upper() == "ROLLBACK"
+        alternative = (tree.args.get("alternative") or "").upper()
         steps, info, source, coercions = plan_insert(tree, catalog, dialect, params.count)
+        batch = (len(steps) == 1 and source is None and rows == 1 and not user_returning
+                 and alternative != "IGNORE" and (info is None or steps[0].plain_sql is not None))
         return Plan("REPLACE" if verb == "REPLACE" else "INSERT", params, steps, result_shape,
                     insert=info, source=source, touches=target.name,
                     atomic=rows > 1 or len(steps) > 1 or source is not None,
-                    coercions=coercions, rollback_on_conflict=rollback, schema_version=version)
+                    coercions=coercions, rollback_on_conflict=rollback, batch=batch,
+                    schema_version=version)
     if isinstance(tree, (exp.Update, exp.Delete)):
         table = tree.this.name if isinstance(tree.this, exp.Table) else None
         if table is not None and catalog.writable(table) is None:
@@ -99,7 +103,7 @@ def _dispatch(verb: str, sql: str, text: str, tokens: list[Token], params: Param
         tree = apply(tree, ctx)
         step = Step(engine_sql(tree), tuple(ctx.params), returning)
         return Plan(verb, params, (step,), result_shape, touches=table, coercions=coercions,
-                    schema_version=version)
+                    batch=not returning, schema_version=version)
     raise make_error(OperationalError, f'near "{tokens[0].text}": syntax error')
 
 

@@ -21,6 +21,10 @@ class Step:
     counts: bool = True  # its affected rows are the statement's (not REPLACE's deletes)
     fail_if_rows: str | None = None  # a guard: IntegrityError with this message if rows return
     only_if_prev_empty: bool = False  # an upsert's UPDATE: runs when the INSERT did nothing
+    # An INSERT whose rowid is known before it runs (assigned here, or a parameter): the same
+    # statement without RETURNING, and the engine parameter position holding the rowid.
+    plain_sql: str | None = None
+    rowid_at: int | None = None
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,7 @@ class Plan:
     # out of sight (in_tx_steps), renamed back on ROLLBACK (undo) and dropped at COMMIT.
     in_tx_steps: tuple[Step, ...] | None = None
     on_commit: str | None = None
+    batch: bool = False  # executemany may send all rows to the engine as one batch
     schema_version: int = 0
 
     @property

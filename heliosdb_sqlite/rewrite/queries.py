@@ -52,6 +52,28 @@ def _left_owner(sources: list[exp.Expression], name: str, ctx: Context) -> str |
     return None
 
 
+def _pins_one_row(select: exp.Select, table, ctx: Context) -> bool:
+    """True when WHERE requires `key = value` for every column of a unique key."""
+    where = select.args.get("where")
+    if where is None:
+        return False
+    conjuncts = list(where.this.flatten()) if isinstance(where.this, exp.And) else [where.this]
+    equal = set()
+    for node in conjuncts:
+        while isinstance(node, exp.Paren):
+            node = node.this
+        if isinstance(node, exp.EQ):
+            for side, other in ((node.this, node.expression), (node.expression, node.this)):
+                if isinstance(side, exp.Column) and not other.find(exp.Column):
+                    name = side.name.lower()
+                    equal.add(table.rowid.lower() if table.rowid and name in
+                              ("rowid", "oid", "_rowid_") else name)
+    keys = list(ctx.catalog.unique_keys(table))
+    if table.rowid:
+        keys.append((table.rowid,))
+    return any(all(c.lower() in equal for c in key) for key in keys)
+
+
 def scan_order(tree: exp.Expression, ctx: Context) -> exp.Expression:
     """A plain scan of one table returns rows in rowid order in SQLite (Nano's order is its
     internal key order): apps that omit ORDER BY get SQLite's order."""
@@ -67,6 +89,8 @@ def scan_order(tree: exp.Expression, ctx: Context) -> exp.Expression:
     table = ctx.catalog.table(sources[0].name)
     if table is None:
         return tree
+    if _pins_one_row(tree, table, ctx):
+        return tree  # at most one row: nothing to order (and the engine skips a sort)
     ref = sources[0].alias_or_name
     if table.rowid is not None:
         keys = [table.rowid]

@@ -1,0 +1,53 @@
+"""executemany sent as one engine batch must keep sqlite3's per-row semantics."""
+from ...differential.harness import Case
+
+
+def _many(sql, rows):
+    def step(conn, module):
+        cur = conn.cursor()
+        try:
+            cur.executemany(sql, rows)
+            outcome = "ok"
+        except module.Error as exc:
+            outcome = type(exc).__name__
+        return (outcome, cur.rowcount, cur.lastrowid)
+    return step
+
+
+CASES = [
+    Case("batch_insert_rowids_and_counts", [
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT, n REAL)",
+        ("many", "INSERT INTO t (v, n) VALUES (?, ?)", [(f"v{i}", i / 2) for i in range(50)]),
+        ("INSERT INTO t (v) VALUES (?)", ("after",)),
+        "SELECT id, v, n FROM t ORDER BY id",
+        "SELECT last_insert_rowid(), changes(), total_changes()",
+    ]),
+    Case("batch_insert_failure_midway", [
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT UNIQUE)",
+        _many("INSERT INTO t (v) VALUES (?)", [("a",), ("b",), ("a",), ("c",)]),
+        "SELECT id, v FROM t ORDER BY id",
+        _many("INSERT INTO t (v) VALUES (?)", [("d",), (object(),), ("e",)]),
+        "SELECT id, v FROM t ORDER BY id",
+        "COMMIT",
+        "SELECT id, v FROM t ORDER BY id",
+    ]),
+    Case("batch_insert_autocommit_failure", [
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT UNIQUE)",
+        _many("INSERT INTO t (v) VALUES (?)", [("a",), ("b",), ("b",)]),
+        "ROLLBACK",
+        "SELECT id, v FROM t ORDER BY id",
+    ], connect_kwargs={"isolation_level": None}),
+    Case("batch_explicit_and_null_rowids", [
+        "CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, v TEXT)",
+        ("many", "INSERT INTO t (id, v) VALUES (?, ?)", [(None, "a"), (10, "b"), (None, "c")]),
+        "SELECT id, v FROM t ORDER BY id",
+        "SELECT name, seq FROM sqlite_sequence",
+    ]),
+    Case("batch_update_delete_counts", [
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER)",
+        ("many", "INSERT INTO t (v) VALUES (?)", [(i,) for i in range(10)]),
+        ("many", "UPDATE t SET v = v + ? WHERE id > ?", [(100, 5), (1000, 8)]),
+        ("many", "DELETE FROM t WHERE v = ?", [(0,), (1,), (42,)]),
+        "SELECT id, v FROM t ORDER BY id",
+    ]),
+]
