@@ -436,7 +436,10 @@ class Connection:
         if self._in_tx and plan.in_tx_steps is not None:
             plan = replace(plan, steps=plan.in_tx_steps)
         try:
-            affected = self._steps(cursor, plan, values)
+            if plan.is_read:
+                affected = self._read(cursor, plan, values, db.engine)
+            else:
+                affected = self._steps(cursor, plan, values)
             ddl_done = plan.undo is not None
             if plan.catalog_change is not None:
                 plan.catalog_change(db)
@@ -492,17 +495,25 @@ class Connection:
         return affected
 
     def _read_snapshot(self, cursor: Cursor, plan: Plan, values: list, snapshot: Any) -> int:
-        step = plan.steps[0]
-        params = [values[i - 1] for i in step.params]
         try:
-            result = snapshot.query(step.sql, params)
+            self._read(cursor, plan, values, snapshot)
         except Exception as exc:
             raise engine_error(exc, self._db.catalog) from None
+        cursor._rows = self._shape_rows(plan, cursor._rows)
+        cursor._convert = self._fetch_converter(plan)
+        return 0
+
+    def _read(self, cursor: Cursor, plan: Plan, values: list, engine: Any) -> int:
+        """A plain query: one engine read, rows handed to the cursor as they come."""
+        step = plan.steps[0]
+        params = [values[i - 1] for i in step.params] if step.params else values
+        result = engine.query(step.sql, params)
         description = self._description(plan)
         if description is None and result.columns:
             description = _description(result.columns)
-        cursor._set_result(self._shape_rows(plan, result.rows), description)
-        cursor._convert = self._fetch_converter(plan)
+        cursor._rows = result.rows
+        cursor._pos = 0
+        cursor.description = description
         return 0
 
     def _steps(self, cursor: Cursor, plan: Plan, values: list) -> int:
@@ -540,16 +551,14 @@ class Connection:
         return run.affected
 
     def _description(self, plan: Plan) -> tuple | None:
+        if not self.detect_types & PARSE_COLNAMES:
+            return plan.shape.description
         names = plan.shape.names
-        if names is None:
-            return None
-        if self.detect_types & PARSE_COLNAMES:
-            names = tuple(_colname(n) for n in names)
-        return _description(names)
+        return None if names is None else _description(tuple(_colname(n) for n in names))
 
     def _shape_rows(self, plan: Plan, rows: list) -> list:
-        converters = plan.shape.converters
-        if any(c is not None for c in converters):
+        if plan.shape.converts:
+            converters = plan.shape.converters
             rows = [tuple(v if c is None or v is None else c(v) for c, v in zip(converters, r))
                     for r in rows]
         text_factory = self.text_factory

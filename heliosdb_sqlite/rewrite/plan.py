@@ -1,7 +1,7 @@
 """What rewrite/ decides about one statement, for the connection to carry out."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from .params import ParamSpec
@@ -33,6 +33,24 @@ class Shape:
     names: tuple[str, ...] | None  # None: take the engine's column names
     decltypes: tuple[str | None, ...]  # declared type per column (PARSE_DECLTYPES), None if none
     converters: tuple[Callable[[Any], Any] | None, ...]  # engine value -> storage class, per column
+
+    @property
+    def description(self) -> tuple | None:
+        """cursor.description for these names (computed once: shapes live in cached plans)."""
+        cached = self.__dict__.get("_description", False)
+        if cached is False:
+            cached = None if self.names is None else tuple(
+                (n, None, None, None, None, None, None) for n in self.names)
+            object.__setattr__(self, "_description", cached)
+        return cached
+
+    @property
+    def converts(self) -> bool:
+        cached = self.__dict__.get("_converts")
+        if cached is None:
+            cached = any(c is not None for c in self.converters)
+            object.__setattr__(self, "_converts", cached)
+        return cached
 
 
 @dataclass(frozen=True)
@@ -71,6 +89,7 @@ class Plan:
     on_commit: str | None = None
     batch: bool = False  # executemany may send all rows to the engine as one batch
     schema_version: int = 0
+    is_read: bool = field(default=False, init=False)  # a plain query: one engine read, no writes
 
     @property
     def table(self) -> str | None:
@@ -82,11 +101,11 @@ class Plan:
         """Statements before which legacy transaction control opens a transaction implicitly."""
         return self.verb in ("INSERT", "UPDATE", "DELETE", "REPLACE")
 
-    @property
-    def is_read(self) -> bool:
-        """A plain query: one engine statement that reads and writes nothing."""
-        return (self.verb == "SELECT" and len(self.steps) == 1 and self.source is None
-                and all(i > 0 for i in self.steps[0].params))
+    def __post_init__(self) -> None:
+        # facts the connection asks on every execution, decided once per cached plan
+        is_read = (self.verb == "SELECT" and len(self.steps) == 1 and self.source is None
+                   and all(i > 0 for i in self.steps[0].params))
+        object.__setattr__(self, "is_read", is_read)
 
     @property
     def returns_rows(self) -> bool:
