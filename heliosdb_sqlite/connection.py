@@ -905,9 +905,7 @@ class _StepRun:
         """An explicit rowid in this statement: automatic ones after it must be larger."""
         if type(rowid) is int:
             if not self.next_rowid:
-                self._rowid(base=True)
-                self.next_rowid = self.db.largest_rowid(self.insert.table, self.insert.rowid,
-                                                        self.insert.autoincrement) + 1
+                self.next_rowid = self._rowid(base=True) + 1
             self.next_rowid = max(self.next_rowid, rowid + 1)
 
     def execute(self, plan: Plan, values: list) -> None:
