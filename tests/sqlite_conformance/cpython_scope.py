@@ -53,6 +53,4 @@ KNOWN_GAPS: dict[str, str] = {
     "DumpTests.test_table_dump": "CREATE TRIGGER is not supported; Nano's INSERT parser rejects "
                                  "identifiers with an embedded double quote",
     "RegressionTests.test_error_msg_decode_error": "text is always valid UTF-8 in the engine",
-    "DateTimeTests.test_sql_timestamp": "CURRENT_TIMESTAMP in SQLite's text format: date/time "
-                                        "functions are not translated yet",
 }
