@@ -9,30 +9,39 @@ How a call is computed:
 - Every argument a literal and no 'now': this Python's own SQLite (the stdlib module: the very
   version an application rolls back to) computes the value at translation, and the call becomes
   that literal. Exact by construction, and cached with the plan.
-- 'now', no time value, or a CURRENT_* keyword as the value: the engine's clock, UTC.
+- 'now', no time value, or a CURRENT_* keyword as the value: the engine's clock, UTC (read per
+  call: two 'now's in one statement may differ, where SQLite reads the clock once).
 - A value known only at run time (a column, a parameter, an expression): the engine reads it.
   Text in SQLite's own layouts - 'YYYY-MM-DD', 'YYYY-MM-DD HH:MM', 'YYYY-MM-DD HH:MM:SS',
   'YYYY-MM-DD HH:MM:SS.SSS', with ' ' or 'T' between, optionally ending in 'Z' or '+00:00' -
-  gives SQLite's result. A number is read as SQLite reads it when the call says so: first
-  modifier 'unixepoch' or 'julianday', or a numeric expression as the value. NULL and '' give
-  NULL. Other text fails the statement with the engine's message naming the value (SQLite would
-  return NULL for most of it, or read a non-zero zone offset, a time-only value, a day past the
-  month's end, hour 24): an error, never a different value.
+  gives SQLite's result, modifiers included. A number is read as SQLite reads it when the call
+  says so: first modifier 'unixepoch' or 'julianday', or an arithmetic expression as the value.
+  NULL and '' give NULL. Other text fails the statement with the engine's message naming the
+  value: an error where SQLite returns NULL (text it cannot read) or reads something these
+  expressions do not (a non-zero zone offset, a time-only value, a day past the month's end,
+  hour 24, a number in a text position), never a different value. The engine's parser is more
+  lenient than SQLite's in one way: it reads single-digit fields ('2024-1-2') SQLite rejects.
 - What cannot be expressed raises NotSupportedError when the statement is prepared: a modifier
-  or strftime format that is not a literal, 'auto' on a run-time value, strftime's %J,
-  'localtime' / 'utc' outside the UTC time zone, and a newer SQLite's modifiers and conversions.
+  or strftime format that is not a literal, 'auto' on a run-time value, strftime's %J and a
+  run-time %f of the one-argument form, 'localtime' / 'utc' outside the UTC time zone, a newer
+  SQLite's modifiers and conversions, and chains of modifiers too large for the engine to plan.
 
 Engine facts (Nano 4.31.1, measured) that shaped the SQL:
 - Planning costs about 10 us per expression node on every execution (no prepared statements),
-  and doubles with each level of nested function calls; there is no let-binding (a correlated
-  scalar subquery returns NULL). So the expressions are kept to a few dozen nodes: the engine's
-  CAST(text AS TIMESTAMP) reads the text, and nothing large is ever repeated.
+  doubling with each level of nested function calls, and its SQL parser has a nesting limit;
+  there is no let-binding (a correlated scalar subquery returns NULL). So the expressions are
+  kept to a few dozen nodes: the engine's CAST(text AS TIMESTAMP) reads the text, operands get
+  parentheses only where precedence needs them, and range checks read the original text's
+  characters or are decided at translation from the value's known bounds.
 - CAST(text AS TIMESTAMP) drops a zone offset ('03:04:05+02:00' reads as 03:04:05 UTC); the
   text gets '+00:00' appended, so a text that already had an offset fails instead. It needs
   seconds, so 'HH:MM' gets ':00', and a date alone gets ' 00:00:00'.
 - `~` and LIKE compile their pattern for every row (20 to 140 us a row): not used.
 - INTERVAL 'n months' adds 30*n days and INTERVAL '1 year' 365 days: months move by whole days
   to the middle of the target month, truncated to its first day (exact for years 0001-9999).
+  An interval cannot be multiplied; a difference of two timestamps is one.
+- LEAST and GREATEST do not compare timestamps (they return the first argument).
+- SUBSTR with a NULL position and MAKE_TIMESTAMP with a NULL field fail instead of giving NULL.
 - TO_TIMESTAMP(double) rounds .678 s down to .677: it is only given whole seconds.
 - Casting a timestamp to TEXT wraps it in quote characters: text comes from TO_CHAR only.
 - Integer literal arithmetic past 32 bits panics in the constant folder: every product that can
@@ -46,8 +55,8 @@ import sqlite3
 import struct
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Callable
 
 from sqlglot import exp
 
@@ -137,7 +146,7 @@ def _binary(cls, **flags):
 
 _add, _sub, _mul, _mod = map(_binary, (exp.Add, exp.Sub, exp.Mul, exp.Mod))
 _div = _binary(exp.Div, typed=True)  # the engine's `/`: integer division of integers, as in C
-_eq, _ne, _lt, _le, _ge = map(_binary, (exp.EQ, exp.NEQ, exp.LT, exp.LTE, exp.GTE))
+_eq, _lt, _le, _ge = map(_binary, (exp.EQ, exp.LT, exp.LTE, exp.GTE))
 _cat = _binary(exp.DPipe)
 
 
@@ -228,9 +237,6 @@ def _month_index_jd(index: int) -> int:
     return int((x1 + x2 + 1 + b - 1524.5) * DAY_MS)
 
 
-
-
-
 # -- modifiers ------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -294,8 +300,7 @@ def parse_modifier(z: str, idx: int) -> Op | None:
     unit = z[n:].lstrip(_WS).lower()
     if not 3 <= len(unit) <= 10:
         return None
-    if unit.endswith("s"):
-        unit = unit[:-1]
+    unit = unit.removesuffix("s")
     limit, scale = _UNITS.get(unit, (0.0, 0.0))
     if not -limit < r < limit:
         return None
@@ -320,9 +325,10 @@ def parse_modifiers(mods: list[E]) -> list[Op] | None:
             return None
         text = str(value)
         op = parse_modifier(text, idx)
-        if op is None:
-            if _ask("SELECT datetime('2000-01-01', ?)", (text,)) is not None:
-                raise _unsupported(f"the date/time modifier '{text}'")  # a newer SQLite's
+        if op is None:  # NULL, unless this Python's SQLite is newer and reads it
+            probe = "SELECT datetime('2000-01-01'" + ", '+0 days'" * (idx - 1) + ", ?)"
+            if _ask(probe, (text,)) is not None:
+                raise _unsupported(f"the date/time modifier '{text}'")
             return None
         if op.kind == "local" and not _local_is_utc():
             raise _unsupported(f"the '{text}' modifier outside the UTC time zone")
@@ -335,8 +341,8 @@ def parse_modifiers(mods: list[E]) -> list[Op] | None:
 HALF_MS = 500  # microseconds
 _LAST = "9999-12-31 23:59:59.999999999"  # the latest timestamp whose milliseconds SQLite accepts
 _FIRST = "-4713-11-24 12:00:00"  # J = 0
-# The clock is taken to read between these when deciding at translation whether a move from it
-# can leave SQLite's range
+# The clock is taken to read between these (its bounds) when deciding at translation whether a
+# move from it can leave SQLite's range
 _CLOCK_FROM, _CLOCK_TO = _month_index_jd(1970 * 12), _month_index_jd(2200 * 12)
 
 
@@ -361,10 +367,12 @@ class Moment:
     checked: bool = True  # J is within SQLite's range (validJulianDay)
     month_start: bool = False  # ts is 00:00 on the first of a month
     negative_years: bool = False  # the value may lie before year 0000
-    clock: bool = False  # the value is the clock, moved by `offset`
     text: E | None = None
     offset: int | None = 0
     text_month: bool = False
+    pending: bool = False  # ts may have left SQLite's range: checked when fields are next read
+    check: list[E] | None = None  # the conditions for that check, when known cheaper than ts's
+    bounds: tuple[int, int] = (0, MAX_JD)  # J's possible values, as far as known at translation
 
     def floored(self) -> E:
         """The timestamp whose value cut to the millisecond is SQLite's (rounded) value."""
@@ -388,7 +396,11 @@ class Moment:
         return _add(_cast(epoch_ms, "BIGINT"), UNIX_EPOCH_JD)
 
     def valid(self) -> Moment:
-        """validJulianDay(), required before fields are read from J."""
+        """validJulianDay(): SQLite checks the range when it next reads fields from J, and at
+        the end (so a value may pass 9999-12-31 and come back)."""
+        if self.pending:
+            conds = self.check if self.check is not None else _in_range(self)
+            return replace(self, conds=self.conds + conds, pending=False, check=None)
         if self.checked:
             return self
         return replace(self, conds=self.conds + [_between(self.j, 0, MAX_JD)], checked=True)
@@ -397,8 +409,9 @@ class Moment:
         """The value after a modifier: the range facts carry over only where `flags` say so."""
         flags.setdefault("offset", None)
         rounding = "exact" if self.rounding == "exact" or ts is None else "floor"
+        flags.setdefault("bounds", self.bounds)
         return Moment(ts=ts, j=j, rounding=flags.pop("rounding", rounding), conds=self.conds,
-                      negative_years=self.negative_years, clock=self.clock, text=self.text,
+                      negative_years=self.negative_years, text=self.text,
                       **flags)
 
 
@@ -417,82 +430,80 @@ def _jd_key(jd: int) -> str:
     return _ask("SELECT strftime('%Y-%m-%d%H:%M:%f', ?)", (jd / DAY_MS,))
 
 
-def _in_range(m: Moment, ts: E, shift: int | None) -> list[E]:
-    """Conditions that `ts`, the value moved `shift` ms further (None: up to a week), is within
-    SQLite's range: decided at translation for the clock, on the text's characters where the
-    value is its text moved, else on the timestamp."""
-    if m.clock and m.offset is not None:
-        later = _CLOCK_TO + m.offset + (7 * DAY_MS if shift is None else shift)
-        if 0 <= _CLOCK_FROM + m.offset + min(shift or 0, 0) and later <= MAX_JD:
-            return []
-    if shift is None and m.text is not None and m.offset == 0:
-        return []  # the caller checks the text's date
-    if shift is not None and m.text is not None and m.offset is not None \
-            and not m.negative_years:
-        total = m.offset + shift
-        if total >= 0:
-            latest = MAX_JD - total
-            if latest < _month_index_jd(0):
-                return [_eq(_e(1), _e(0))]
-            return [_le(_text_key(m.text), _jd_key(latest))] if latest < MAX_JD else []
-        if -total <= _month_index_jd(0):
-            return []  # from year 0000 back to -4713-11-24 is more than 6700 years
-    return [_le(ts, _cast(_LAST, "TIMESTAMP")), _ge(ts, _cast(_FIRST, "TIMESTAMP"))]
+def _in_range(m: Moment) -> list[E]:
+    """Conditions that the value is within SQLite's range: none where its bounds known at
+    translation say so, on the text's characters where it is its text moved by a known amount,
+    else on the timestamp (on the side that can be crossed)."""
+    low, high = m.bounds
+    if low >= 0 and high <= MAX_JD:
+        return []
+    if m.text is not None and m.offset is not None and not m.negative_years and m.offset >= 0:
+        latest = MAX_JD - m.offset
+        if latest < _month_index_jd(0):
+            return [_eq(_e(1), _e(0))]
+        return [_le(_text_key(m.text), _jd_key(latest))]
+    return ([_le(m.ts, _cast(_LAST, "TIMESTAMP"))] if high > MAX_JD else []) + \
+        ([_ge(m.ts, _cast(_FIRST, "TIMESTAMP"))] if low < 0 else [])
 
 
 def apply(m: Moment, op: Op) -> Moment:
     """One modifier, as parseModifier() changes SQLite's DateTime."""
     if op.kind == "local":  # in UTC the same instant, its fields recomputed from J
+        m = m.valid()
         if m.rounding != "raw":
             return m
-        return replace(m.then(ts=m.floored()), offset=m.offset, text_month=m.text_month)
+        return replace(m.then(ts=m.floored()), offset=m.offset)  # (its month may be the next)
     if op.kind == "shift":
         return _shift(m, op.ms)
     if op.kind == "weekday":
         return _weekday(m.valid(), op.arg)
     if op.kind == "start":
         m = m.valid()
+        bounds = (m.bounds[0] - 366 * DAY_MS, m.bounds[1])
         if m.ts is None and op.arg == "day":
-            return m.then(j=_sub(_mul(_div(_add(m.j, 43200000), DAY_MS), DAY_MS), 43200000))
+            return m.then(j=_sub(_mul(_div(_add(m.j, 43200000), DAY_MS), DAY_MS), 43200000),
+                          bounds=bounds)
         keeps_month = m.text_month or (m.text is not None and m.offset == 0)
         return m.then(ts=_fn("DATE_TRUNC", op.arg, m.printed()), month_start=op.arg != "day",
-                      rounding="exact", text_month=keeps_month and op.arg != "year")
+                      rounding="exact", text_month=keeps_month and op.arg != "year", bounds=bounds)
     return _months(m.valid(), op)
 
 
 def _shift(m: Moment, ms: int) -> Moment:
     """'NNN days|hours|minutes|seconds' and '(+|-)HH:MM': SQLite adds milliseconds to J, and the
     call is NULL where the result leaves SQLite's range."""
+    bounds = (m.bounds[0] + ms, m.bounds[1] + ms)
     if m.ts is None:
-        return m.then(j=_plus(m.j, ms), checked=m.checked and ms == 0)
+        return m.then(j=_plus(m.j, ms), checked=m.checked and ms == 0, bounds=bounds)
     micros = ms * 1000 + (HALF_MS if m.rounding == "raw" else 0)
     ts = _add(m.ts, _interval("microseconds", micros)) if micros else m.ts
-    moved = m.then(ts=ts, offset=None if m.offset is None else m.offset + ms)
-    moved.conds = m.conds + (_in_range(m, ts, ms) if ms else [])
-    return moved
+    return m.then(ts=ts, offset=None if m.offset is None else m.offset + ms,
+                  pending=m.pending or ms != 0, bounds=bounds)
 
 
 def _weekday(m: Moment, n: int) -> Moment:
     """'weekday N': forward to the next day that is weekday N (0 = Sunday), or stay."""
     if m.ts is None:
         weekday = _mod(_div(_add(m.j, 129600000), DAY_MS), 7)
-        return m.then(j=_add(m.j, _mul(_mod(_sub(n + 7, weekday), 7), DAY_MS)), checked=False)
+        return m.then(j=_add(m.j, _mul(_mod(_sub(n + 7, weekday), 7), DAY_MS)), checked=False,
+                      bounds=(m.bounds[0], m.bounds[1] + 6 * DAY_MS))
     base = m.floored()
     days = _mod(_sub(n + 7, _cast(_fn("DATE_PART", "dow", base), "BIGINT")), 7)
     # a whole number of days as an interval (the engine cannot multiply one)
-    interval = _sub(_fn("MAKE_TIMESTAMP", 2000, 1, _add(days, 1), 0, 0, 0),
+    # (the engine's MAKE_TIMESTAMP fails on NULL: a NULL value moves by 0 days, still NULL)
+    interval = _sub(_fn("MAKE_TIMESTAMP", 2000, 1, _fn("COALESCE", _add(days, 1), 1), 0, 0, 0),
                     _cast("2000-01-01", "TIMESTAMP"))
-    ts = _add(base, interval)
-    moved = m.then(ts=ts)
-    moved.conds = m.conds + _in_range(m, ts, None)
-    if m.text is not None and m.offset == 0:  # the last days of 9999 whose move passes the end
+    check = None
+    bounds = (m.bounds[0], m.bounds[1] + 6 * DAY_MS)
+    if bounds[1] <= MAX_JD:
+        check = []
+    elif m.text is not None and m.offset == 0:  # the last days of 9999 whose move passes the end
         last = datetime.date(9999, 12, 31)
         days_back = [last - datetime.timedelta(days=k) for k in range(7)]
         past = [d.isoformat() for d in days_back
                 if (n - (d.weekday() + 1) % 7) % 7 > (last - d).days]
-        if past:
-            moved.conds.append(exp.Not(this=_in(_fn("SUBSTR", m.text, 1, 10), *past)))
-    return moved
+        check = [exp.Not(this=_in(_fn("SUBSTR", m.text, 1, 10), *past))]
+    return m.then(ts=_add(base, interval), pending=True, check=check, bounds=bounds)
 
 
 def _months(m: Moment, op: Op) -> Moment:
@@ -500,35 +511,43 @@ def _months(m: Moment, op: Op) -> Moment:
     run into the next month (2024-01-31 +1 month is 2024-03-02), then adds the fraction as
     30 or 365 days. The month's first day moves by whole days to the middle of the target
     month and is truncated to its start; the day and time of day follow as an interval."""
-    first = m.printed() if m.month_start else _fn("DATE_TRUNC", "month", m.printed())
+    text_month = m.text_month or (m.text is not None and m.offset == 0)
+    if m.month_start:
+        first = m.printed()
+    elif text_month:  # the text's own year and month (SQLite reads the fields as written)
+        first = _cast(_cat(_fn("NULLIF", _fn("SUBSTR", m.text, 1, 7), ""), "-01"), "TIMESTAMP")
+    else:
+        first = _fn("DATE_TRUNC", "month", m.printed())
     target = _fn("DATE_TRUNC", "month",
                  _add(first, _interval("days", round(30.436875 * op.arg) + 15)))
-    text_month = m.text_month or (m.text is not None and m.offset == 0)
     conds = list(m.conds)
     # computeJD() fails past year 9999 (NULL); before year 0 SQLite's calendar formula and the
     # engine's differ, so those years are refused rather than computed differently
-    if op.arg > 0 and not (m.clock and _CLOCK_TO + op.arg * 31 * DAY_MS < MAX_JD):
+    if op.arg > 0 and m.bounds[1] + op.arg * 31 * DAY_MS > MAX_JD:
         latest = _month_index_jd(9999 * 12 + 11 - op.arg)
         if text_month:
             conds.append(_le(_fn("SUBSTR", m.text, 1, 7), _jd_key(max(latest, 0))[:7]))
         else:
             conds.append(_le(first, _cast(_jd_key(latest)[:10], "TIMESTAMP")))
-    if op.arg < 0 and not (m.clock and _CLOCK_FROM + op.arg * 31 * DAY_MS > 0) \
-            or m.negative_years:
+    if m.bounds[0] + op.arg * 31 * DAY_MS < _month_index_jd(0) or m.negative_years:
         earliest = _month_index_jd(max(-op.arg, 0))
         before = _lt(_fn("SUBSTR", m.text, 1, 7), _jd_key(earliest)[:7]) if text_month else \
             _lt(first, _cast(_jd_key(earliest)[:10], "TIMESTAMP"))
         target = _case((before, _failure(_fn("TO_CHAR", first, "YYYY-MM"))), default=target)
+    # n months move a date by 28n to 31n days, and a day past the month's end by up to 3 more;
+    # the result lies within years 0000-9999 (refused or NULL otherwise); then the fraction
+    short, long = sorted((op.arg * 28, op.arg * 31))
+    bounds = (max(m.bounds[0] + (short - 4) * DAY_MS, _month_index_jd(0)) + min(op.ms, 0),
+              min(m.bounds[1] + (long + 4) * DAY_MS, MAX_JD) + max(op.ms, 0))
     if m.ts is None:  # from J: keep the milliseconds
         j = _add(_sub(m.j, Moment(ts=first).jd()), Moment(ts=target).jd())
-        return Moment(j=_plus(j, op.ms), conds=conds, checked=op.ms == 0)
+        return Moment(j=_plus(j, op.ms), conds=conds, checked=op.ms == 0, bounds=bounds)
     if m.month_start and op.ms == 0:
-        return Moment(ts=target, conds=conds, month_start=True)
+        return Moment(ts=target, conds=conds, month_start=True, bounds=bounds)
     ts = _add(target, _sub(m.floored(), first))  # SQLite rounds the seconds as it recomputes J
     if op.ms:  # the fraction of a month or year, as 30 or 365 days
         ts = _add(ts, _interval("microseconds", op.ms * 1000))
-        conds += [_le(ts, _cast(_LAST, "TIMESTAMP")), _ge(ts, _cast(_FIRST, "TIMESTAMP"))]
-    moved = m.then(ts=ts)
+    moved = m.then(ts=ts, pending=op.ms != 0, bounds=bounds)
     moved.conds = conds
     return moved
 
@@ -592,7 +611,10 @@ def _conversion(m: Moment, conv: str) -> E:
     """A strftime conversion TO_CHAR does not print as SQLite: %s %w %W %f."""
     if conv == "s":
         return _cast(_seconds(m.jd()), "TEXT")
-    if conv == "f" and m.ts is not None:  # '%06.3f' of the seconds, to the millisecond
+    if conv == "f" and m.rounding == "raw":  # printf('%06.3f') of the seconds as written,
+        return _case((_ge(_fn("TO_CHAR", m.ts, "SS.US"), "59.9995"), "59.999"),  # at most 59.999
+                     default=_fn("TO_CHAR", m.floored(), "SS.MS"))
+    if conv == "f" and m.ts is not None:
         return _fn("TO_CHAR", m.floored(), "SS.MS")
     if conv == "f":
         digits = _fn("SUBSTR", _cast(_add(_mod(m.j, 60000), 100000), "TEXT"), 2)
@@ -603,8 +625,9 @@ def _conversion(m: Moment, conv: str) -> E:
         sunday_based = _cast(_fn("DATE_PART", "dow", m.floored()), "BIGINT")
     if conv == "w":
         return _cast(sunday_based, "TEXT")
-    # %W: (day of year - 1 + 7 - weekday counted from Monday) / 7
-    day_of_year = _cast(_fn("TO_CHAR", m.floored(), "DDD"), "BIGINT")
+    # %W: (day of year - 1 + 7 - weekday counted from Monday) / 7, the day of year counted
+    # from 1 January at the same time of day (SQLite's fields)
+    day_of_year = _cast(_fn("TO_CHAR", m.printed(), "DDD"), "BIGINT")
     return _pad(_div(_sub(_add(day_of_year, 6), _mod(_add(sunday_based, 6), 7)), 7), 2)
 
 
@@ -632,7 +655,11 @@ def strftime_output(pieces: list[tuple[str, str]]) -> Output:
                     pattern = _TO_CHAR[text]
                 elif kind == "conv":
                     parts.append(_conversion(m, text))
-        return _concat(*parts) if parts else _e("")
+        if not any(kind == "conv" for kind, _ in pieces):  # still NULL for a NULL value
+            value_is_set = exp.Not(this=exp.Is(this=m.printed() if m.ts is not None else m.j,
+                                               expression=exp.Null()))
+            return _case((value_is_set, _concat(*parts) if parts else _e("")))
+        return _concat(*parts)
     return _finish(value)
 
 
@@ -640,15 +667,18 @@ def strftime_output(pieces: list[tuple[str, str]]) -> Output:
 
 def _text_moment(value: E) -> Moment:
     """Text in SQLite's layouts as an engine timestamp. The engine needs seconds (a date alone
-    gets ' 00:00:00', 'HH:MM' gets ':00') and a space before the time, reads 'Z' and '+00:00' as
-    no offset, and ignores any other offset: the text ends in '+00:00', so one that had its own
-    fails. '' is NULL, as SQLite's NULL for text it cannot read."""
+    gets ' 00:00:00', 'HH:MM' gets ':00'; '' gets NULL, SQLite's NULL for text it cannot read)
+    and a space before the time, reads 'Z' and '+00:00' as no offset, and ignores any other
+    offset: the text ends in '+00:00', so one that had its own fails."""
+    # (a number here fails naming its value: SQLite reads it as a julian day number, which the
+    # call asks for with 'julianday', or by arithmetic on the value)
     text = value if isinstance(value, exp.Literal) and value.is_string else _cast(value, "TEXT")
-    seconds = _fn("SUBSTR", " 00:00:00", _sub(_fn("LENGTH", text), 9))
-    normal = _fn("REPLACE", _fn("REPLACE", _fn("REPLACE", _cat(text, seconds), "T", " "), "Z", ""),
-                 "+00:00", "")
-    ts = _case((_ne(text, ""), _cast(_cat(normal, "+00:00"), "TIMESTAMP")))
-    return Moment(ts=ts, rounding="raw", text=text)
+    # (SUBSTR with a NULL position fails in the engine, so the length is never NULL)
+    seconds = _fn("SUBSTR", " 00:00:00", _sub(_fn("COALESCE", _fn("LENGTH", text), 0), 9))
+    padded = _cat(_fn("NULLIF", text, ""), seconds)
+    normal = _fn("REPLACE", _fn("REPLACE", _fn("REPLACE", padded, "T", " "), "Z", ""), "+00:00", "")
+    return Moment(ts=_cast(_cat(normal, "+00:00"), "TIMESTAMP"), rounding="raw", text=text,
+                  bounds=(_month_index_jd(0), MAX_JD))
 
 
 def _number_moment(value: E, first: str | None) -> Moment:
@@ -662,7 +692,7 @@ def _number_moment(value: E, first: str | None) -> Moment:
     else:
         j = _case((_and(_ge(r, 0), _lt(r, 5373484.5)),
                    _cast(_add(_mul(r, 86400000.0), 0.5), "BIGINT")))
-    return Moment(j=j, negative_years=True)
+    return Moment(j=j, negative_years=True, bounds=(0, MAX_JD))
 
 
 _NUMERIC = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.Neg)
@@ -715,43 +745,51 @@ def _is_now(value) -> bool:
     return isinstance(value, str) and value.lower() == "now"
 
 
-def _rewritten(arg: E) -> E:
-    """An argument with the SQLite functions inside it translated (the caller's walk replaces an
-    outer call before its inner ones, and the argument is copied into the result)."""
-    from .functions import sqlite_functions
-
-    holder = exp.Paren(this=arg.copy())
-    sqlite_functions(holder, None)
-    return holder.this
+def _keyword(node: E | None) -> str | None:
+    """The CURRENT_* keyword a (translated) argument is: the pattern of its TO_CHAR(NOW(), ...)."""
+    if isinstance(node, exp.Anonymous) and node.name == "TO_CHAR" and len(node.expressions) == 2:
+        clock, pattern = node.expressions
+        if isinstance(clock, exp.Anonymous) and clock.name == "NOW" and not clock.expressions:
+            return _KEYWORDS.get(pattern.this) if isinstance(pattern, exp.Literal) else None
+    return None
 
 
 def _clock(node: E | None, exact: bool) -> Moment | None:
     """The clock as the time value: 'now' (exact) or a CURRENT_* keyword, whose text is cut to
     the second or the day (CURRENT_TIME's text is a time-only value, dated 2000-01-01)."""
+    keyword = _keyword(node)
+    window = (_CLOCK_FROM, _CLOCK_TO)
     if node is None or exact:
-        return Moment(ts=_fn("NOW"), rounding="floor", clock=True)
-    if isinstance(node, exp.CurrentTimestamp):
-        return Moment(ts=_fn("DATE_TRUNC", "second", _fn("NOW")), clock=True)
-    if isinstance(node, exp.CurrentDate):
-        return Moment(ts=_fn("DATE_TRUNC", "day", _fn("NOW")), clock=True)
-    if isinstance(node, exp.CurrentTime):  # dated 2000-01-01, inside the clock's window too
+        return Moment(ts=_fn("NOW"), rounding="floor", bounds=window)
+    if keyword == "current_timestamp":
+        return Moment(ts=_fn("DATE_TRUNC", "second", _fn("NOW")), bounds=window)
+    if keyword == "current_date":
+        return Moment(ts=_fn("DATE_TRUNC", "day", _fn("NOW")), bounds=window)
+    if keyword == "current_time":  # dated 2000-01-01, inside the clock's window too
         second = _fn("DATE_TRUNC", "second", _fn("NOW"))
         return Moment(ts=_add(_cast("2000-01-01", "TIMESTAMP"),
-                              _sub(second, _fn("DATE_TRUNC", "day", _fn("NOW")))), clock=True)
+                              _sub(second, _fn("DATE_TRUNC", "day", _fn("NOW")))),
+                      bounds=window)
     return None
 
 
 # The engine plans every statement on every execution, at about 10 us per expression node
 # (more with nesting): beyond this size a call would cost more than a few milliseconds.
-_MAX_NODES = 400
+_MAX_NODES = 600
 
 
-def _call(name: str, args: list[E], output: Output, fmt: str | None = None) -> E:
-    """A date/time call: folded by SQLite when constant, else engine SQL."""
+def _constant(call: str, values: list, value_at: int) -> E | None:
+    """The call's value computed by SQLite, when every argument is a literal and the time value
+    (at `value_at`) is given and not 'now'."""
+    if _NOT_LITERAL in values or len(values) <= value_at or _is_now(values[value_at]):
+        return None
+    return _as_literal(_ask(f"SELECT {call}({', '.join('?' * len(values))})", tuple(values)))
+
+
+def _call(name: str, args: list[E], output: Output) -> E:
+    """A call on a value: the modifiers parsed, then the value read as the clock, a number or
+    text, and the output built for it."""
     values = [_literal_value(a) for a in args]
-    if args and _NOT_LITERAL not in values and not _is_now(values[0]):
-        params = ([fmt] if fmt is not None else []) + values
-        return _as_literal(_ask(f"SELECT {name}({', '.join('?' * len(params))})", tuple(params)))
     ops = parse_modifiers(args[1:])
     if ops is None:
         return exp.Null()
@@ -764,7 +802,7 @@ def _call(name: str, args: list[E], output: Output, fmt: str | None = None) -> E
     elif first == "auto":
         raise _unsupported("the 'auto' modifier on a value known only at run time")
     else:
-        value = _rewritten(args[0])
+        value = args[0]
         numeric = first is not None or _is_numeric(value)
         moment = _number_moment(value, first) if numeric else _text_moment(value)
     for op in ops[1:] if first else ops:
@@ -776,10 +814,20 @@ def _call(name: str, args: list[E], output: Output, fmt: str | None = None) -> E
     return result
 
 
+_DOCS = {
+    "date": "date(value, modifier...): 'YYYY-MM-DD', NULL for an invalid value or modifier.",
+    "time": "time(value, modifier...): 'HH:MM:SS' (seconds cut, never rounded).",
+    "datetime": "datetime(value, modifier...): 'YYYY-MM-DD HH:MM:SS' (seconds cut).",
+    "julianday": "julianday(value, modifier...): the julian day number, a REAL (iJD/86400000.0).",
+    "unixepoch": "unixepoch(value, modifier...): whole seconds since 1970, an INTEGER (floor).",
+}
+
+
 def _function(name: str) -> Callable[[list[E]], E]:
     def build(args: list[E]) -> E:
-        return _call(name, list(args), OUTPUTS[name])
-    build.__doc__ = f"SQLite's {name}(time-value, modifier, ...)."
+        constant = _constant(name, [_literal_value(a) for a in args], 0)
+        return constant if constant is not None else _call(name, list(args), OUTPUTS[name])
+    build.__doc__ = _DOCS[name] + " With no value, or 'now', the UTC clock."
     return build
 
 
@@ -794,13 +842,20 @@ def _strftime(args: list[E]) -> E:
     fmt = _literal_value(fmt_node)
     if fmt is _NOT_LITERAL:
         raise _unsupported("a strftime format that is not a literal")
+    constant = _constant("strftime", [fmt] + [_literal_value(a) for a in rest], 1)
+    if constant is not None:
+        return constant
     pieces = None if fmt is None else parse_format(str(fmt))
     if pieces is None:
         return exp.Null()
-    if rest and isinstance(rest[0], exp.CurrentTimestamp) and ("conv", "f") in pieces:
+    if rest and _keyword(rest[0]) == "current_timestamp" and ("conv", "f") in pieces:
         # strftime('%f') and strftime('%f', CURRENT_TIMESTAMP) reach here alike, and differ
         raise _unsupported("strftime's %f without an explicit time value (write 'now')")
-    return _call("strftime", rest, strftime_output(pieces), fmt=str(fmt))
+    return _call("strftime", rest, strftime_output(pieces))
+
+
+_KEYWORDS = {"YYYY-MM-DD HH24:MI:SS": "current_timestamp", "YYYY-MM-DD": "current_date",
+             "HH24:MI:SS": "current_time"}
 
 
 def _current(pattern: str) -> Callable[[list[E]], E]:
