@@ -110,3 +110,19 @@ def first_difference(expected: list[Any], got: list[Any], case: Case) -> str | N
 
 
 Step = Callable[[Any, Any], Any]
+
+
+def fill_t(conn: Any, module: Any) -> int:
+    """Setup step: five rows into t(a, b); only the rowcount is observed (executemany's
+    lastrowid has its own cases)."""
+    return conn.executemany("INSERT INTO t (a, b) VALUES (?, ?)",
+                            [(1, "one"), (2, "two"), (3, "three"), (4, "four"), (5, "five")]).rowcount
+
+
+def as_tuples(v: Any) -> Any:
+    """Lists to tuples (so the harness compares element types), dicts to ordered item tuples."""
+    if isinstance(v, (list, tuple)):
+        return tuple(as_tuples(x) for x in v)
+    if isinstance(v, dict):
+        return ("dict",) + tuple((k, as_tuples(x)) for k, x in v.items())
+    return v

@@ -1,23 +1,15 @@
 """Cursor and connection API: description, rowcount, lastrowid, fetching, closing, row/text factories,
 executescript."""
-from ...differential.harness import Case
+from ...differential.harness import Case, as_tuples, fill_t
 
 T = "CREATE TABLE t (id INTEGER PRIMARY KEY, a INTEGER, b TEXT)"
 
 
-def FILL(conn, module):
-    """Setup rows; only the rowcount is observed (executemany's lastrowid has its own cases)."""
-    return conn.executemany("INSERT INTO t (a, b) VALUES (?, ?)",
-                            [(1, "one"), (2, "two"), (3, "three"), (4, "four"), (5, "five")]).rowcount
+FILL = fill_t
 SEL = "SELECT id, a, b FROM t ORDER BY id"
 
 
-def _t(v):
-    if isinstance(v, (list, tuple)):
-        return tuple(_t(x) for x in v)
-    if isinstance(v, dict):
-        return ("dict",) + tuple((k, _t(x)) for k, x in v.items())
-    return v
+_t = as_tuples
 
 
 def _full_description(sql):

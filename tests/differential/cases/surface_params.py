@@ -1,22 +1,13 @@
 """Parameter binding: placeholder styles, wrong shapes, unsupported types, and where `?` may appear."""
-from ...differential.harness import Case
+from ...differential.harness import Case, as_tuples, fill_t
 
 T = "CREATE TABLE t (a INTEGER, b TEXT)"
 
 
-def FILL(conn, module):
-    """Setup rows; only the rowcount is observed (executemany's lastrowid has its own cases)."""
-    return conn.executemany("INSERT INTO t (a, b) VALUES (?, ?)",
-                            [(1, "one"), (2, "two"), (3, "three"), (4, "four"), (5, "five")]).rowcount
+FILL = fill_t
 
 
-def _t(v):
-    """Lists to tuples (so the harness compares element types), dicts to ordered item tuples."""
-    if isinstance(v, (list, tuple)):
-        return tuple(_t(x) for x in v)
-    if isinstance(v, dict):
-        return ("dict",) + tuple((k, _t(x)) for k, x in v.items())
-    return v
+_t = as_tuples
 
 
 def many(sql, seq):
