@@ -5,7 +5,24 @@ Transaction state lives in the engine; the connection decides when to begin and 
 """
 from __future__ import annotations
 
+import re
 from typing import Any, NamedTuple, Protocol, Sequence
+
+# Nano rewrites some SQLite spellings in the statement text before it parses it, inside string
+# literals too (src/sql/sqlite_compat.rs in 4.31): a literal that holds one must not spell it
+# plainly. `shield` writes the first character of each as a U&'' escape.
+ENGINE_TEXT_REWRITES = (r"\bINTEGER\s+PRIMARY\s+KEY\s+AUTOINCREMENT\b"
+                        r"|\bINSERT\s+OR\s+(?:IGNORE|REPLACE)\s+INTO\b")
+_REWRITTEN = re.compile(ENGINE_TEXT_REWRITES, re.I)
+
+
+def needs_shield(text: str, pattern: re.Pattern = _REWRITTEN) -> bool:
+    return pattern.search(text) is not None
+
+
+def shield(body: str, pattern: re.Pattern = _REWRITTEN) -> str:
+    """The body of a U&'' literal (already escaped) with each rewritten spelling broken up."""
+    return pattern.sub(lambda m: f"\\{ord(m.group()[0]):04x}" + m.group()[1:], body)
 
 
 class Result(NamedTuple):

@@ -115,7 +115,16 @@ def _simple(cls, template: str, code: str = "SQLITE_ERROR"):
     return build
 
 
+def _engine_gone(m: re.Match, catalog: Catalog, context: Table | None) -> Error:
+    """The REPL child exited: at open, most often because another process holds the directory."""
+    if re.search(r"Resource temporarily unavailable|While lock file", m.string):
+        return make_error(OperationalError, "database is locked", "SQLITE_BUSY")
+    return make_error(OperationalError, m.string + "; reconnect to start a new engine process",
+                      "SQLITE_IOERR")
+
+
 RULES: list[Rule] = [
+    (re.compile(r"^the heliosdb-nano repl process (?:exited|was closed)"), _engine_gone),
     (re.compile(r'violates PRIMARY KEY constraint "(?P<name>[^"]+)"'), _unique),
     (re.compile(r'violates UNIQUE constraint "(?P<name>[^"]+)"'), _unique),
     (re.compile(r'unique constraint "(?P<name>[^"]+)"', re.I), _unique),

@@ -70,8 +70,9 @@ class Target:
 
 
 def _engine_factory(mode: str):
-    """The transport for embedded mode: HELIOSDB_EMBEDDED=auto|binding|repl."""
-    from .embedded import binding
+    """The transport for embedded mode: HELIOSDB_EMBEDDED=auto|binding|repl. `auto` is the
+    in-process binding, or the `heliosdb-nano repl` child process when the binding is missing."""
+    from .embedded import binding, repl
     choice = os.environ.get("HELIOSDB_EMBEDDED", "auto").lower()
     if choice not in ("auto", "binding", "repl"):
         raise make_error(OperationalError,
@@ -81,11 +82,13 @@ def _engine_factory(mode: str):
     if choice == "binding":
         raise make_error(OperationalError, "HELIOSDB_EMBEDDED=binding but the Nano binding is not "
                          "installed: pip install heliosdb-nano-embedded")
-    if choice == "repl":
-        raise NotSupportedError("the heliosdb-nano repl transport is not built yet: use the "
-                                "in-process binding (HELIOSDB_EMBEDDED=auto or binding)")
-    raise NotSupportedError("the Nano binding is not installed (pip install "
-                            "heliosdb-nano-embedded) and no other embedded transport exists yet")
+    if repl.available():
+        return repl.ReplEngine
+    raise make_error(OperationalError,
+                     ("HELIOSDB_EMBEDDED=repl but " if choice == "repl" else
+                      "the Nano binding is not installed (pip install heliosdb-nano-embedded) and ")
+                     + "no heliosdb-nano binary was found (HELIOSDB_BIN, PATH, or "
+                     "scripts/install_nano_cli.sh)", "SQLITE_CANTOPEN")
 
 
 def select_mode(mode: str | None, dsn: str | None) -> str:
@@ -112,6 +115,9 @@ def open_database(target: Target, mode: str = "embedded") -> Database:
     key = "memory:" + target.shared_memory if target.shared_memory else target.data_dir()
     with _registry_lock:
         db = _registry.get(key)
+        if db is not None and not getattr(db.engine, "alive", True):
+            _registry.pop(key)  # its engine process died: the next connection gets a new one
+            db = None
         if db is None:
             if target.shared_memory:
                 db = _new(factory, key, None, "", True, False)
@@ -160,7 +166,8 @@ def _open_path(factory, key: str, target: Target) -> Database:
 
 
 def _new(factory, key, data_dir, filename, in_memory, read_only) -> Database:
-    snapshot = (lambda: factory(data_dir, True)) if data_dir and not read_only else None
+    snapshots = getattr(factory, "snapshots", True)  # the REPL cannot open a second reader
+    snapshot = (lambda: factory(data_dir, True)) if data_dir and not read_only and snapshots else None
     try:
         engine = factory(data_dir, read_only) if data_dir else factory(None)
         return Database(key, engine, filename, in_memory, snapshot, read_only)
@@ -173,7 +180,7 @@ def release(db: Database) -> None:
         db.refs -= 1
         if db.refs > 0:
             return
-        if db.key is not None:
+        if db.key is not None and _registry.get(db.key) is db:
             _registry.pop(db.key, None)
     db.engine.close()
 

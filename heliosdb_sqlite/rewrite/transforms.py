@@ -10,6 +10,7 @@ from typing import Callable
 
 from sqlglot import exp
 
+from ..engine import needs_shield, shield
 from ..catalog import HIDDEN_ROWID, MASTER, SEQUENCE, Catalog
 from . import queries, semantics
 from .functions import sqlite_functions
@@ -169,6 +170,16 @@ def blob_literals(tree: exp.Expression, ctx: Context) -> exp.Expression:
     return tree
 
 
+def shielded_strings(tree: exp.Expression, ctx: Context) -> exp.Expression:
+    """A string literal holding a spelling the engine rewrites in statement text
+    (engine.ENGINE_TEXT_REWRITES) is sent as the same string in U&'' form, broken up."""
+    for node in list(tree.find_all(exp.Literal)):
+        if node.is_string and needs_shield(node.this):
+            body = node.this.replace("\\", "\\\\")
+            node.replace(exp.UnicodeString(this=shield(body)))
+    return tree
+
+
 def boolean_literals(tree: exp.Expression, ctx: Context) -> exp.Expression:
     """SQLite's TRUE and FALSE are the integers 1 and 0."""
     for node in list(tree.find_all(exp.Boolean)):
@@ -218,6 +229,7 @@ PIPELINE: tuple[Transform, ...] = (
     semantics.int64_min_literal,
     division_by_zero,
     blob_literals,
+    shielded_strings,
     boolean_literals,
     negative_limit,
     conflict_target,

@@ -24,11 +24,9 @@ Usage: python3 tests/sqlite_conformance/scoreboard.py [--engines sqlite,binding]
 from __future__ import annotations
 
 import argparse
-import glob
 import importlib.util
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -77,16 +75,9 @@ class Cell:
 
 
 def find_nano_binary() -> str | None:
-    """The heliosdb-nano binary: $HELIOSDB_BIN / $HELIOSDB_BINARY, PATH, or the install cache."""
-    for variable in ("HELIOSDB_BIN", "HELIOSDB_BINARY"):
-        path = os.environ.get(variable)
-        if path and os.access(path, os.X_OK):
-            return path
-    on_path = shutil.which("heliosdb-nano")
-    if on_path:
-        return on_path
-    cached = sorted(glob.glob(os.path.expanduser("~/.cache/heliosdb_sqlite/nano-*/bin/heliosdb-nano")))
-    return next((p for p in reversed(cached) if os.access(p, os.X_OK)), None)
+    """The heliosdb-nano binary, found as the REPL transport finds it."""
+    from heliosdb_sqlite.embedded.repl_process import find_binary
+    return find_binary()
 
 
 def detect_engines() -> list[Engine]:
