@@ -24,6 +24,8 @@ Variants (columns):
   raw-plain  the Nano binding with the SQL one would write by hand: INSERT through execute()
              (no RETURNING), execute_many() for the batch, SELECT without ORDER BY.
   shim       heliosdb_sqlite (the default embedded binding transport).
+  repl       heliosdb_sqlite over a `heliosdb-nano repl` child process (HELIOSDB_EMBEDDED=repl);
+             present when the binary is found (scripts/install_nano_cli.sh), --no-repl skips it.
 
 For the connect rows, `raw` replays the exact engine calls the shim makes for connect + first
 query + close (open, bootstrap DDL, catalog reads, the query, flush), captured from a traced shim
@@ -83,7 +85,25 @@ PLAIN_AGG = "SELECT count(*), sum(a), avg(b) FROM t"
 PLAIN_FETCH = "SELECT * FROM t"
 PLAIN_CONNECT_FILE = "SELECT c FROM t WHERE id = $1"
 
-VARIANTS = ("sqlite3", "raw", "raw-plain", "shim")
+VARIANTS: tuple[str, ...] = ("sqlite3", "raw", "raw-plain", "shim")  # + "repl" when found
+
+
+class ReplModule:
+    """heliosdb_sqlite whose connections use the `heliosdb-nano repl` transport."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(heliosdb_sqlite, name)
+
+    def connect(self, *args: Any, **kwargs: Any) -> Any:
+        saved = os.environ.get("HELIOSDB_EMBEDDED")
+        os.environ["HELIOSDB_EMBEDDED"] = "repl"
+        try:
+            return heliosdb_sqlite.connect(*args, **kwargs)
+        finally:
+            if saved is None:
+                del os.environ["HELIOSDB_EMBEDDED"]
+            else:
+                os.environ["HELIOSDB_EMBEDDED"] = saved
 
 
 def row_values(i: int) -> tuple:
@@ -489,6 +509,14 @@ def make_connect_dbs(tmp: str) -> dict:
     c.commit()
     c.close()
     paths["shim"] = p
+    if "repl" in VARIANTS:  # its own database: one process cannot open one twice
+        p = os.path.join(tmp, "connect_repl.db")
+        c = ReplModule().connect(p)
+        c.execute(DDL_SQLITE.format(t="t"))
+        c.executemany(INS_SQLITE.format(t="t"), rows)
+        c.commit()
+        c.close()
+        paths["repl"] = p
     for name in ("raw", "raw-plain"):
         # the raw variants open the shim's own data directory layout: a copy of it
         d = os.path.join(tmp, f"connect_{name}.helios")
@@ -499,14 +527,20 @@ def make_connect_dbs(tmp: str) -> dict:
 
 def open_variants(storage: str, tmp: str) -> dict:
     if storage == "mem":
-        return {"sqlite3": Dbapi("sqlite3", sqlite3, None),
-                "raw": Raw("raw", False, None),
-                "raw-plain": Raw("raw-plain", True, None),
-                "shim": Dbapi("shim", heliosdb_sqlite, None)}
-    return {"sqlite3": Dbapi("sqlite3", sqlite3, os.path.join(tmp, "data_sqlite3.db")),
-            "raw": Raw("raw", False, os.path.join(tmp, "data_raw.helios")),
-            "raw-plain": Raw("raw-plain", True, os.path.join(tmp, "data_raw_plain.helios")),
-            "shim": Dbapi("shim", heliosdb_sqlite, os.path.join(tmp, "data_shim.db"))}
+        out = {"sqlite3": Dbapi("sqlite3", sqlite3, None),
+               "raw": Raw("raw", False, None),
+               "raw-plain": Raw("raw-plain", True, None),
+               "shim": Dbapi("shim", heliosdb_sqlite, None)}
+        if "repl" in VARIANTS:
+            out["repl"] = Dbapi("repl", ReplModule(), None)
+        return out
+    out = {"sqlite3": Dbapi("sqlite3", sqlite3, os.path.join(tmp, "data_sqlite3.db")),
+           "raw": Raw("raw", False, os.path.join(tmp, "data_raw.helios")),
+           "raw-plain": Raw("raw-plain", True, os.path.join(tmp, "data_raw_plain.helios")),
+           "shim": Dbapi("shim", heliosdb_sqlite, os.path.join(tmp, "data_shim.db"))}
+    if "repl" in VARIANTS:
+        out["repl"] = Dbapi("repl", ReplModule(), os.path.join(tmp, "data_repl.db"))
+    return out
 
 
 def run(cfg: argparse.Namespace) -> None:
@@ -589,7 +623,7 @@ def print_machine(cfg: argparse.Namespace) -> None:
 def print_table(workloads: list, results: dict, cfg: argparse.Namespace) -> None:
     head = (f"| {'workload':<28} | {'db':<4} | {'unit':<7} | {'sqlite3':>8} | {'raw':>8} | "
             f"{'raw-plain':>9} | {'shim':>8} | {'shim/raw':>8} | {'shim/plain':>10} | "
-            f"{'shim/sqlite3':>12} |")
+            f"{'shim/sqlite3':>12} |" + (f" {'repl':>8} | {'repl/shim':>9} |" if "repl" in VARIANTS else ""))
     print()
     print(f"median µs per unit over {cfg.rounds} rounds; ratios are medians of per-round ratios "
           "(raw = Nano binding running the shim's SQL; raw-plain = hand-written SQL)")
@@ -612,7 +646,8 @@ def print_table(workloads: list, results: dict, cfg: argparse.Namespace) -> None
         print(f"| {w.name:<28} | {w.storage:<4} | {w.unit:<7} | {cell(med['sqlite3']):>8} | "
               f"{cell(med['raw']):>8} | {cell(med['raw-plain']):>9} | {cell(med['shim']):>8} | "
               f"{ratio('shim', 'raw'):>8} | {ratio('shim', 'raw-plain'):>10} | "
-              f"{ratio('shim', 'sqlite3'):>12} |")
+              f"{ratio('shim', 'sqlite3'):>12} |"
+              + (f" {cell(med['repl']):>8} | {ratio('repl', 'shim'):>9} |" if "repl" in VARIANTS else ""))
     if cfg.verbose:
         print("\nall rounds (µs per unit):")
         for w in workloads:
@@ -980,7 +1015,15 @@ def main() -> None:
     ap.add_argument("--profile-only", action="store_true", help="only the profile")
     ap.add_argument("--profile-top", type=int, default=18, help="rows per profile (default 18)")
     ap.add_argument("-v", "--verbose", action="store_true", help="print every round's numbers")
+    ap.add_argument("--no-repl", dest="repl", action="store_false",
+                    help="leave out the REPL transport column even when the binary is found")
     cfg = ap.parse_args()
+    global VARIANTS
+    from heliosdb_sqlite.embedded.repl_process import find_binary
+    if cfg.repl and find_binary():
+        VARIANTS = VARIANTS + ("repl",)
+    elif cfg.repl:
+        print("no heliosdb-nano binary (scripts/install_nano_cli.sh): no repl column")
     if cfg.quick:
         cfg.rounds = cfg.rounds or 3
         cfg.insert_n, cfg.select_n, cfg.many_n, cfg.table_n = 500, 200, 5000, 20000

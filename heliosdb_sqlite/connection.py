@@ -734,7 +734,11 @@ class Connection:
         self._check_thread()
         try:
             if self._in_tx:
-                self._end_tx("ROLLBACK")
+                if getattr(self._db.engine, "alive", True):
+                    self._end_tx("ROLLBACK")
+                else:  # the engine process is gone, and its transaction with it
+                    self._in_tx = False
+                    self._db.lock.release(self)
         finally:
             self._closed = True
             storage.release(self._db)

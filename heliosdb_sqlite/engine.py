@@ -20,9 +20,20 @@ def needs_shield(text: str, pattern: re.Pattern = _REWRITTEN) -> bool:
     return pattern.search(text) is not None
 
 
-def shield(body: str, pattern: re.Pattern = _REWRITTEN) -> str:
-    """The body of a U&'' literal (already escaped) with each rewritten spelling broken up."""
-    return pattern.sub(lambda m: f"\\{ord(m.group()[0]):04x}" + m.group()[1:], body)
+def escape_char(ch: str) -> str:
+    code = ord(ch)
+    return f"\\{code:04x}" if code < 0x10000 else f"\\+{code:06x}"
+
+
+_NOT_PLAIN = re.compile(r"[^\x20-\x7e]")  # Nano reads raw non-ASCII in U&'' as Latin-1 bytes
+
+
+def unicode_body(text: str, pattern: re.Pattern = _REWRITTEN) -> str:
+    """The body of a U&'' literal for `text`, quotes not yet doubled: backslashes doubled, every
+    character outside printable ASCII escaped, and each spelling the engine would rewrite
+    broken up by escaping its first letter."""
+    body = _NOT_PLAIN.sub(lambda m: escape_char(m.group()), text.replace("\\", "\\\\"))
+    return pattern.sub(lambda m: escape_char(m.group()[0]) + m.group()[1:], body)
 
 
 class Result(NamedTuple):

@@ -5,6 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m pip install -q -e ".[test]"
 python3 -c "import heliosdb_nano" || { echo "the Nano binding did not install" >&2; exit 1; }
+# The heliosdb-nano CLI for the REPL transport: built once from crates.io (about 35 minutes on
+# 2 cores), cached under ~/.cache/heliosdb_sqlite, skipped when present.
+HELIOSDB_BIN="$(bash scripts/install_nano_cli.sh | tail -n 1)"
+export HELIOSDB_BIN
 
 status=0
 python3 -m pytest tests || status=$?

@@ -12,12 +12,13 @@ import math
 import re
 from typing import Any, Callable, Sequence
 
-from ..engine import ENGINE_TEXT_REWRITES, shield
+from ..engine import ENGINE_TEXT_REWRITES, escape_char, unicode_body
 
 _INT64_MIN, _INT64_MAX = -(2 ** 63), 2 ** 63 - 1
 # Characters the REPL's line discipline cannot carry raw: line breaks end the input line,
 # backspace edits it, the others are dropped or mangled by the terminal layer.
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f]")
+_NOT_ASCII_OR_UNSAFE = re.compile(r"[^\x20-\x7e]")
 # The engine rewrites some spellings inside string literals (engine.ENGINE_TEXT_REWRITES), and the
 # REPL sends any statement whose text contains " RETURNING " down its query path, where an
 # INSERT's affected-row count is lost: a string holding one spells its first letter escaped.
@@ -60,9 +61,7 @@ def literal(value: Any, bare_int: str = "") -> str:
 def string_literal(text: str) -> str:
     if _UNSAFE.search(text) is None and _SHIELDED.search(text) is None:
         return "'" + text.replace("'", "''") + "'"
-    escaped = text.replace("\\", "\\\\").replace("'", "''")
-    escaped = _UNSAFE.sub(lambda m: f"\\{ord(m.group()):04x}", escaped)
-    return "U&'" + shield(escaped, _SHIELDED) + "'"
+    return "U&'" + unicode_body(text, _SHIELDED).replace("'", "''") + "'"
 
 
 # Engine SQL (PostgreSQL-flavoured, as the rewrite emits it). Strings are kept whole so that a
@@ -127,8 +126,8 @@ def _render(sql: str, value: Callable[[int, str, str], str]) -> str:
 
 
 def _reencode(token: str) -> str:
-    """A quoted string with raw control characters, as the same string in U&'…' form."""
-    if token[0] in "uU":  # already U&: its escapes stay valid, only raw characters change
-        token = _UNSAFE.sub(lambda m: f"\\{ord(m.group()):04x}", token)
-        return shield(token, _SHIELDED)
+    """A quoted string with raw control characters or a shielded spelling, in U&'' form."""
+    if token[0] in "uU":  # already U&: its escapes stay valid; decode nothing, escape the rest
+        body = _NOT_ASCII_OR_UNSAFE.sub(lambda m: escape_char(m.group()), token[3:-1])
+        return "U&'" + _SHIELDED.sub(lambda m: escape_char(m.group()[0]) + m.group()[1:], body) + "'"
     return string_literal(token[1:-1].replace("''", "'"))

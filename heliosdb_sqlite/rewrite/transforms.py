@@ -10,7 +10,7 @@ from typing import Callable
 
 from sqlglot import exp
 
-from ..engine import needs_shield, shield
+from ..engine import needs_shield, unicode_body
 from ..catalog import HIDDEN_ROWID, MASTER, SEQUENCE, Catalog
 from . import queries, semantics
 from .functions import sqlite_functions
@@ -175,8 +175,7 @@ def shielded_strings(tree: exp.Expression, ctx: Context) -> exp.Expression:
     (engine.ENGINE_TEXT_REWRITES) is sent as the same string in U&'' form, broken up."""
     for node in list(tree.find_all(exp.Literal)):
         if node.is_string and needs_shield(node.this):
-            body = node.this.replace("\\", "\\\\")
-            node.replace(exp.UnicodeString(this=shield(body)))
+            node.replace(exp.UnicodeString(this=unicode_body(node.this)))
     return tree
 
 
