@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from heliosdb_sqlite.embedded.literals import literal, render
-from heliosdb_sqlite.engine import ENGINE_TEXT_REWRITES
 from heliosdb_sqlite.embedded.repl_process import find_binary
+from heliosdb_sqlite.engine import ENGINE_TEXT_REWRITES
 
 INT64_MIN, INT64_MAX = -(2 ** 63), 2 ** 63 - 1
 PROPERTY = settings(max_examples=300, deadline=None,
@@ -22,7 +22,7 @@ PROPERTY = settings(max_examples=300, deadline=None,
 # characters the REPL's line reader cannot carry raw (literals.py: _UNSAFE)
 RAW_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # spellings the engine rewrites in statement text, plus the word that reroutes an INSERT
-VISIBLE_REWRITE = re.compile(ENGINE_TEXT_REWRITES + r"|returning", re.I)
+VISIBLE_REWRITE = re.compile(ENGINE_TEXT_REWRITES + r"|returning", re.IGNORECASE)
 
 
 @pytest.fixture(scope="module")
@@ -453,19 +453,16 @@ def test_rewritten_spellings_in_sql_string_literals(engine, rewrite_table):
 
 @PROPERTY
 @given(text=st.lists(st.sampled_from(REWRITTEN) | st.text(max_size=6), min_size=1, max_size=5)
-       .map(" ".join))  # joined with spaces: see test_rewrite_after_non_ascii for the glued case
+       .map(" ".join))  # joined with spaces; test_rewrite_after_non_ascii has glued ones
 def test_rewritten_spellings_property(engine, text):
     assert engine.query("SELECT $1 AS v", [text]).rows == [(text,)]
 
 
-# A known bug (not fixed here). literals._SHIELDED decides with Python's Unicode \b whether a string
-# holds a spelling the engine rewrites; Nano's regex (sqlite_compat.rs, `\bINTEGER\s+PRIMARY…\b`)
-# sees a word boundary between most non-ASCII characters and an ASCII letter (as if it read the
-# UTF-8 bytes as Latin-1: 'é' = C3 A9, and A9 '©' is no word character; 'ª' = C2 AA is, and is
-# safe). So such a string is written as a plain '…' literal and the engine rewrites its content,
-# or even the statement around it (INSERT OR IGNORE appends ON CONFLICT DO NOTHING).
-@pytest.mark.xfail(strict=True, reason="literals._SHIELDED uses Unicode \\b; Nano sees a word "
-                   "boundary after non-ASCII characters, so the spelling is not shielded")
+# Nano's regex (sqlite_compat.rs, `\bINTEGER\s+PRIMARY…\b`) sees a word boundary between most
+# non-ASCII characters and an ASCII letter (as if it read the UTF-8 bytes as Latin-1), where
+# Python's \b sees none: the shield pattern therefore has no word boundaries at all. Unshielded,
+# the engine rewrote such a string's content, or the statement around it (INSERT OR IGNORE
+# appends ON CONFLICT DO NOTHING).
 @pytest.mark.parametrize("text", [
     "éINTEGER PRIMARY KEY AUTOINCREMENT",  # -> 'éBIGSERIAL PRIMARY KEY'
     "¼INTEGER PRIMARY KEY AUTOINCREMENT",  # -> '¼BIGSERIAL PRIMARY KEY'
@@ -477,8 +474,6 @@ def test_rewrite_after_non_ascii(engine, text):
     assert engine.query("SELECT $1 AS v", [text]).rows == [(text,)]
 
 
-@pytest.mark.xfail(strict=True, reason="a text parameter glued to a non-ASCII character turns an "
-                   "INSERT into INSERT … ON CONFLICT DO NOTHING (see test_rewrite_after_non_ascii)")
 def test_rewrite_after_non_ascii_changes_the_statement(engine):
     engine.execute("CREATE TABLE hsq_lit_pk (k BIGINT PRIMARY KEY, v TEXT)", [])
     engine.execute("INSERT INTO hsq_lit_pk (k, v) VALUES ($1, $2)", [1, "old"])

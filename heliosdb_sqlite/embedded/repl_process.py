@@ -25,6 +25,7 @@ import weakref
 from typing import Iterable
 
 NOTE_LINES = 2  # after "Set hsq_m = N": "Note: Use SQL SET ..." and "  SET hsq_m = N;"
+STDERR_GRACE = 30.0  # seconds for a stderr marker that is already in the pipe
 
 
 class ReplDied(RuntimeError):
@@ -68,6 +69,8 @@ class ReplProcess:
         self._finalizer = weakref.finalize(self, _reap, self._proc, self._home)
         self._n = 0
         self._lock = threading.Lock()  # one exchange at a time: threads share a database
+        self._owner: int | None = None  # the thread inside an exchange
+        self._deferred: list[str] = []  # statements from finalizers that ran mid-exchange
         self.died: str = ""
         # The banner ends where the first marker answers; "\timing" turns per-result timings off.
         self.exchange(["\\timing"])
@@ -82,8 +85,25 @@ class ReplProcess:
         More than one line is pipelined: a writer thread feeds stdin while the answers are read,
         so neither pipe can fill up while the other side waits.
         """
+        me = threading.get_ident()
+        if self._owner == me:
+            # Re-entered on this thread while an exchange is reading: a finalizer (an unclosed
+            # connection's rollback) run by the garbage collector. Reading here would take the
+            # outer statement's answer, so its statements run once the outer exchange is done.
+            self._deferred.extend(lines)
+            return [([], [])] * len(lines)
         with self._lock:
-            return self._exchange(lines)
+            self._owner = me
+            try:
+                return self._exchange(lines)
+            finally:
+                while self._deferred and not self.died:
+                    pending, self._deferred = self._deferred, []
+                    try:
+                        self._exchange(pending)
+                    except ReplDied:
+                        break
+                self._owner = None
 
     def _exchange(self, lines: list[str]) -> list[tuple[list[str], list[str]]]:
         if self.died:
@@ -91,6 +111,9 @@ class ReplProcess:
         framed = []
         first = self._n + 1
         for line in lines:
+            if not line.endswith(";") and not line.startswith("\\") or "\n" in line or "\r" in line:
+                # the REPL would buffer it and swallow the markers: a hang, not an error
+                raise ValueError(f"not a one-line statement: {line[:80]!r}")
             self._n += 1
             framed.append(f"{line}\n\\hsq_e{self._n}\n\\set hsq_m {self._n}\n")
         payload = "".join(framed).encode("utf-8")
@@ -129,7 +152,11 @@ class ReplProcess:
         err_marker = f"ERROR: Unknown meta command: \\hsq_e{n}."
         errors: list[str] = []
         while True:
-            line = self._errors.get()  # already written: the stderr marker precedes the stdout one
+            try:  # already written: the stderr marker precedes the stdout one
+                line = self._errors.get(timeout=STDERR_GRACE)
+            except queue.Empty:
+                self._proc.kill()  # the framing is lost: nothing after this can be trusted
+                line = None
             if line is None:
                 self._dead()
             if line.startswith(err_marker):

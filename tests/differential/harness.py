@@ -16,16 +16,21 @@ from typing import Any, Callable
 # Engine name -> environment for heliosdb_sqlite. "sqlite" is the oracle.
 ENGINES: dict[str, dict[str, str]] = {
     "binding": {"HELIOSDB_EMBEDDED": "binding"},
+    "repl": {"HELIOSDB_EMBEDDED": "repl"},
 }
 
 
 def engines_present() -> list[str]:
+    from heliosdb_sqlite.embedded.repl_process import find_binary
+
     present = []
     try:
         import heliosdb_nano  # noqa: F401
         present.append("binding")
     except ImportError:
         pass
+    if find_binary() is not None:
+        present.append("repl")
     return present
 
 

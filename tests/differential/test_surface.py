@@ -13,6 +13,7 @@ ENGINES = engines_present()
 def test_engines_present():
     """The suite runs against real engines; in CI a missing engine is a failure, not a skip."""
     assert "binding" in ENGINES, "the Nano binding is not installed: pip install heliosdb-nano-embedded"
+    assert "repl" in ENGINES, "no heliosdb-nano binary: run scripts/install_nano_cli.sh"
 
 
 def _marked(case, engine):

@@ -19,6 +19,7 @@ import contextlib
 import fnmatch
 import importlib
 import json
+import os
 import pkgutil
 import signal
 import sys
@@ -91,8 +92,9 @@ def scope_reason(test_id: str) -> str:
 
 
 def known_gap(test_id: str) -> str:
-    return next((reason for pattern, reason in cpython_scope.KNOWN_GAPS.items()
-                 if matches(pattern, test_id)), "")
+    gaps = {**cpython_scope.KNOWN_GAPS,
+            **cpython_scope.TRANSPORT_GAPS.get(os.environ.get("HELIOSDB_EMBEDDED", ""), {})}
+    return next((reason for pattern, reason in gaps.items() if matches(pattern, test_id)), "")
 
 
 def _short_id(test: unittest.TestCase) -> str:

@@ -63,6 +63,14 @@ CASES = [
         ("INSERT INTO t VALUES (?, ?)", ("x", "a")),
         ("INSERT INTO t VALUES (?, ?)", ("x", "b")),
     ], messages=True),
+    Case("errors_unique_text_key_prefix_of_others", [
+        # 'k1' is a prefix of 'k10'..'k19': Nano 4.31's radix-tree index then misses it
+        "CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER)",
+        ("INSERT INTO t VALUES (?, ?)", ("k1", 1)),
+        *[("INSERT INTO t VALUES (?, ?)", (f"k1{i}", i)) for i in range(10)],
+        ("INSERT INTO t VALUES (?, ?)", ("k1", 2)),
+        "SELECT count(*) FROM t WHERE k = 'k1'",
+    ], messages=True),
     Case("errors_unique_column", [
         "CREATE TABLE t (id INTEGER PRIMARY KEY, k TEXT UNIQUE)",
         "INSERT INTO t (k) VALUES ('x')",
