@@ -955,6 +955,9 @@ class _StepRun:
                     continue
                 if insert is not None and plan.shape is None:
                     self.inserted_ids.extend(r[0] for r in result.rows)
+                elif insert is not None and insert.returning_rowid:
+                    self.inserted_ids.extend(r[-1] for r in result.rows)
+                    self.rows.extend(r[:-1] for r in result.rows)
                 else:
                     self.rows.extend(result.rows)
                     self.engine_names = self.engine_names or result.columns

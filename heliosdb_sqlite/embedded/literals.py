@@ -85,29 +85,51 @@ _BARE_INT_AFTER = frozenset(("LIMIT", "OFFSET"))
 
 def render(sql: str, params: Sequence[Any]) -> str:
     """`sql` as one input line for the REPL: literals in place of `$n`, ending in one `;`."""
-    def value(index: int, text: str, bare_int: str) -> str:
+    compiled = _compiled.get(sql)
+    if compiled is None:
+        compiled = _compile(sql)
+    chunks, slots = compiled
+    if not slots:
+        return chunks[0]
+    out = [chunks[0]]
+    for (index, text, clause), chunk in zip(slots, chunks[1:]):
         if not 0 <= index < len(params):
             raise IndexError(f"parameter {text} has no value ({len(params)} supplied)")
-        return literal(params[index], bare_int)
-    return _render(sql, value)
+        out.append(literal(params[index], clause))
+        out.append(chunk)
+    return "".join(out)
 
 
 def parseable(sql: str) -> str:
     """`sql` on one line with a space after every `$n`, without `;`: sqlglot reads `$1,$2` as a
     dollar-quoted string, `$1 ,$2 ` as two parameters."""
-    return _render(sql, lambda index, text, bare_int: text + " ")[:-1]
+    chunks, slots = _compile(sql)
+    out = [chunks[0]]
+    for (_, text, _), chunk in zip(slots, chunks[1:]):
+        out.append(text + " ")
+        out.append(chunk)
+    return "".join(out)[:-1]
 
 
-def _render(sql: str, value: Callable[[int, str, str], str]) -> str:
+_compiled: dict[str, tuple[list[str], list[tuple[int, str, str]]]] = {}
+
+
+def _compile(sql: str) -> tuple[list[str], list[tuple[int, str, str]]]:
+    """The one-line text of `sql` split at its placeholders: chunks around (index, placeholder
+    text, "LIMIT"/"OFFSET"/"") slots. The text does not depend on the values, so it is kept."""
+    chunks: list[str] = []
+    slots: list[tuple[int, str, str]] = []
     out: list[str] = []
     previous_word = ""
     for m in _TOKEN.finditer(sql):
         kind, text = m.lastgroup, m.group()
         if kind == "param":
+            chunks.append("".join(out))
+            out = []
             clause = previous_word if previous_word in _BARE_INT_AFTER else ""
-            out.append(value(int(text[1:]) - 1, text, clause))
+            slots.append((int(text[1:]) - 1, text, clause))
         elif kind in ("space", "comment"):
-            if out and out[-1] != " ":
+            if out and out[-1] != " " or not out and (slots or chunks):
                 out.append(" ")
             continue  # whitespace does not change the previous word
         elif kind == "string" or kind == "ustring":
@@ -119,10 +141,15 @@ def _render(sql: str, value: Callable[[int, str, str], str]) -> str:
         else:
             out.append(text)
         previous_word = text.upper() if kind == "word" else ""
-    line = "".join(out).strip()
-    while line.endswith(";"):
-        line = line[:-1].rstrip()
-    return line + ";"
+    tail = "".join(out).rstrip()
+    while tail.endswith(";"):
+        tail = tail[:-1].rstrip()
+    chunks.append(tail + ";")
+    chunks[0] = chunks[0].lstrip()
+    if len(_compiled) > 4096:
+        _compiled.clear()
+    _compiled[sql] = (chunks, slots)
+    return chunks, slots
 
 
 def _reencode(token: str) -> str:

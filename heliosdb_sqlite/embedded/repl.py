@@ -53,6 +53,7 @@ _QUERY_VERBS = ("SELECT", "WITH", "VALUES", "(")
 _VERB = re.compile(r"[(\s]*(\w+)")
 _TX_START = frozenset(("BEGIN", "START", "SAVEPOINT"))
 _TX_END = frozenset(("COMMIT", "END", "ROLLBACK"))
+_READ_ONLY_VERBS = frozenset(("SELECT", "WITH", "VALUES", "RELEASE")) | _TX_START | _TX_END
 
 
 def _verb(text: str) -> str:
@@ -232,7 +233,7 @@ class ReplEngine:
     def execute(self, sql: str, params: Sequence[Any]) -> int:
         text = render(sql, params)
         verb = _verb(text)
-        if self._read_only and verb not in _QUERY_VERBS:
+        if self._read_only and verb not in _READ_ONLY_VERBS:
             raise RuntimeError("Database is in read-only mode")
         count = self._count(self._run(self._visible(text, verb)))
         self._track(verb, text)
@@ -243,7 +244,7 @@ class ReplEngine:
             return 0
         texts = [render(sql, r) for r in rows]
         verb = _verb(texts[0])
-        if self._read_only and verb not in _QUERY_VERBS:
+        if self._read_only and verb not in _READ_ONLY_VERBS:
             raise RuntimeError("Database is in read-only mode")
         answers = self._proc.exchange([self._visible(t, verb) for t in texts])
         total = 0

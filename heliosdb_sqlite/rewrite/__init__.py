@@ -21,7 +21,7 @@ from .lexer import Token, first_statement_end, tokenize
 from .params import ParamSpec, number
 from .plan import Plan, Shape, Step
 from .names import resolve, resolve_write
-from .select import expand_stars, shape
+from .select import expand_stars, returning_shape, shape
 from .transforms import Context, apply, engine_sql
 
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
@@ -77,7 +77,7 @@ def _dispatch(verb: str, sql: str, text: str, tokens: list[Token], params: Param
         return _query(verb, tree, sql, tokens, params, catalog, dialect)
     if isinstance(tree, exp.Insert):
         user_returning = tree.args.get("returning") is not None
-        result_shape = _returning_shape(tree) if user_returning else None
+        result_shape = returning_shape(tree, sql, tokens, catalog) if user_returning else None
         target = tree.this.this if isinstance(tree.this, exp.Schema) else tree.this
         rows = len(tree.expression.expressions) if isinstance(tree.expression, exp.Values) else 2
         rollback = (tree.args.get("alternative") or "").upper() == "ROLLBACK"
@@ -97,7 +97,7 @@ def _dispatch(verb: str, sql: str, text: str, tokens: list[Token], params: Param
                 raise make_error(OperationalError, f"cannot modify {table} because it is a view")
             raise make_error(OperationalError, f"no such table: {table}")
         returning = tree.args.get("returning") is not None
-        result_shape = _returning_shape(tree) if returning else None
+        result_shape = returning_shape(tree, sql, tokens, catalog) if returning else None
         coercions = resolve_write(tree, catalog.writable(table)) if table else ()
         ctx = Context(catalog, dialect)
         tree = apply(tree, ctx)
@@ -127,11 +127,6 @@ def _limit_params(tree: exp.Expression):
             for ph in node.find_all(exp.Placeholder):
                 if ph.name[1:].isdigit():
                     yield int(ph.name[1:]), kind
-
-
-def _returning_shape(tree: exp.Expression) -> Shape:
-    names = tuple(p.alias_or_name for p in tree.args["returning"].expressions)
-    return Shape(names, (None,) * len(names), (None,) * len(names))
 
 
 def parse(text: str, tokens: list[Token]) -> exp.Expression:

@@ -14,6 +14,8 @@
 """
 from __future__ import annotations
 
+import dataclasses
+
 from sqlglot import exp
 
 from ..catalog import Table
@@ -74,23 +76,32 @@ def plan_insert(tree: exp.Insert, catalog, dialect: str, nparams: int):
 
     info = None
     user_returning = tree.args.get("returning") is not None
+    conflict = tree.args.get("conflict")
+    upsert = conflict is not None and alternative not in ("IGNORE", "REPLACE") and "UPDATE" in (
+        conflict.args.get("action") or exp.var("")).sql().upper()
     if table.rowid is not None:
         info = _assign_rowids(tree, table, columns)
         if not user_returning:
             tree.set("returning", exp.Returning(expressions=[exp.column(table.rowid)]))
+        elif not upsert:  # the rowid rides at the end of the user's rows, for lastrowid
+            tree.args["returning"].append("expressions", exp.alias_(
+                exp.column(table.rowid), HIDDEN_RETURNING, quoted=True))
+            info = dataclasses.replace(info, returning_rowid=True)
     returns = bool(info) or user_returning
 
-    conflict = tree.args.get("conflict")
     if alternative == "IGNORE":
         tree.set("conflict", exp.OnConflict(action=exp.var("DO NOTHING")))
         steps = (_with_plain(tree, catalog, dialect, returns, info, user_returning),)
     elif alternative == "REPLACE":
         steps = _replace(tree, table, catalog, dialect, user_returning)
-    elif conflict is not None and "UPDATE" in (conflict.args.get("action") or exp.var("")).sql().upper():
+    elif upsert:
         steps = _upsert(tree, table, catalog, dialect, returns)
     else:
         steps = (_with_plain(tree, catalog, dialect, returns, info, user_returning),)
     return steps, info, source_step, coercions
+
+
+HIDDEN_RETURNING = "_hsq_rowid"
 
 
 def _with_plain(tree: exp.Insert, catalog, dialect: str, returns: bool, info,

@@ -60,6 +60,7 @@ class InsertInfo:
     rowid_params: tuple[int, ...]  # SQLite parameter indexes that give the rowid (None -> auto)
     autoincrement: bool
     per_row_auto: int  # AUTO_ROWID slots per VALUES row
+    returning_rowid: bool = False  # the user's RETURNING rows end with the rowid (not shown)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from ..catalog import Catalog, Table
+from ..exceptions import OperationalError, make_error
 from ..values import dynamic_value, integral_float_to_int, numeric_text, real_text, to_storage
 from .lexer import Token, unquote
 from .plan import Shape
@@ -29,8 +30,9 @@ def first_select(tree: exp.Expression) -> exp.Select | None:
     return node if isinstance(node, exp.Select) else None
 
 
-def projection_texts(sql: str, tokens: list[Token]) -> list[str]:
-    """Source text of each result column of the outermost SELECT, split at top-level commas."""
+def projection_texts(sql: str, tokens: list[Token], keyword: str = "SELECT") -> list[str]:
+    """Source text of each result column of the outermost SELECT (or RETURNING list), split at
+    top-level commas."""
     depth = 0
     start = None
     for i, tok in enumerate(tokens):
@@ -38,9 +40,10 @@ def projection_texts(sql: str, tokens: list[Token]) -> list[str]:
             depth += 1
         elif tok.kind == "rparen":
             depth -= 1
-        elif depth == 0 and tok.kind == "word" and tok.text.upper() == "SELECT":
+        elif depth == 0 and tok.kind == "word" and tok.text.upper() == keyword:
             start = i + 1
-            break
+            if keyword == "SELECT":
+                break
     if start is None:
         return []
     while start < len(tokens) and tokens[start].kind == "word" \
@@ -146,17 +149,47 @@ def _resolve(col: exp.Column, sources: list[tuple[str, Table | None]]):
     return None
 
 
+def returning_shape(tree: exp.Expression, sql: str, tokens: list[Token], catalog: Catalog) -> Shape:
+    """The result shape of INSERT/UPDATE/DELETE ... RETURNING, as a SELECT of the same list from
+    the target table would have it: `*` expanded to the declared columns, names from the source
+    text, converters by declared type. The engine's RETURNING list becomes that SELECT's."""
+    returning = tree.args["returning"]
+    if any(isinstance(p, exp.Column) and isinstance(p.this, exp.Star) for p in returning.expressions):
+        raise make_error(OperationalError, 'RETURNING may not use "TABLE.*" wildcards')
+    target = tree.this.this if isinstance(tree.this, exp.Schema) else tree.this
+    texts = projection_texts(sql, tokens, "RETURNING")
+    select = exp.Select(expressions=[p.copy() for p in returning.expressions])
+    select.set("from", exp.From(this=exp.to_table(target.name)))
+    if len(texts) == len(select.expressions):
+        # a `*` item stands for several columns: its text is not any of their names
+        texts = [t for p, t in zip(select.expressions, texts) for _ in _star_width(p, target, catalog)]
+    expand_stars(select, catalog)
+    result = _shape_select(select, texts, catalog)
+    returning.set("expressions", select.expressions)
+    return result
+
+
+def _star_width(p: exp.Expression, target: exp.Table, catalog: Catalog) -> range:
+    if isinstance(p, exp.Star) or (isinstance(p, exp.Column) and isinstance(p.this, exp.Star)):
+        table = catalog.relation(target.name)
+        return range(len(table.columns) if table is not None else 1)
+    return range(1)
+
+
 def shape(tree: exp.Expression, sql: str, tokens: list[Token], catalog: Catalog) -> Shape:
     """Names, declared types and converters for the outermost query; gives each output column a
     distinct engine alias so no value is lost to a dict key collision."""
     select = first_select(tree)
     if select is None:
         return Shape(None, (), ())
+    return _shape_select(select, projection_texts(sql, tokens), catalog)
+
+
+def _shape_select(select: exp.Select, texts: list[str], catalog: Catalog) -> Shape:
     if any(isinstance(p, exp.Star) or (isinstance(p, exp.Column) and isinstance(p.this, exp.Star))
            for p in select.expressions):
         return Shape(None, (), ())
     sources = _sources(select, catalog)
-    texts = projection_texts(sql, tokens)
     names: list[str] = []
     decltypes: list[str | None] = []
     converters = []
