@@ -495,28 +495,17 @@ def make_connect_dbs(tmp: str) -> dict:
     """A small database per variant for the connect-to-a-file rows (100 rows)."""
     paths = {}
     rows = [row_values(i) for i in range(1, 101)]
-    p = os.path.join(tmp, "connect_sqlite3.db")
-    c = sqlite3.connect(p)
-    c.execute(DDL_SQLITE.format(t="t"))
-    c.executemany(INS_SQLITE.format(t="t"), rows)
-    c.commit()
-    c.close()
-    paths["sqlite3"] = p
-    p = os.path.join(tmp, "connect_shim.db")
-    c = heliosdb_sqlite.connect(p)
-    c.execute(DDL_SQLITE.format(t="t"))
-    c.executemany(INS_SQLITE.format(t="t"), rows)
-    c.commit()
-    c.close()
-    paths["shim"] = p
+    modules: list[tuple[str, Any]] = [("sqlite3", sqlite3), ("shim", heliosdb_sqlite)]
     if "repl" in VARIANTS:  # its own database: one process cannot open one twice
-        p = os.path.join(tmp, "connect_repl.db")
-        c = ReplModule().connect(p)
+        modules.append(("repl", ReplModule()))
+    for name, module in modules:
+        p = os.path.join(tmp, f"connect_{name}.db")
+        c = module.connect(p)
         c.execute(DDL_SQLITE.format(t="t"))
         c.executemany(INS_SQLITE.format(t="t"), rows)
         c.commit()
         c.close()
-        paths["repl"] = p
+        paths[name] = p
     for name in ("raw", "raw-plain"):
         # the raw variants open the shim's own data directory layout: a copy of it
         d = os.path.join(tmp, f"connect_{name}.helios")

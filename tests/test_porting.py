@@ -74,7 +74,10 @@ def test_import_refuses_twice(sqlite_file):
         import_sqlite(sqlite_file)
 
 
-def test_read_only_uri(tmp_path):
+@pytest.mark.parametrize("transport", ["binding", "repl"])
+def test_read_only_uri(tmp_path, monkeypatch, transport):
+    # the REPL has no read-only open: there heliosdb_sqlite itself refuses the writes
+    monkeypatch.setenv("HELIOSDB_EMBEDDED", transport)
     path = str(tmp_path / "ro.db")
     conn = heliosdb_sqlite.connect(path)
     conn.execute("CREATE TABLE t (a INTEGER)")

@@ -185,17 +185,3 @@ def test_missing_binary_is_a_clear_error(monkeypatch, tmp_path):
     monkeypatch.setenv("HELIOSDB_SQLITE_CACHE", str(tmp_path))
     with pytest.raises(heliosdb_sqlite.OperationalError, match="install_nano_cli.sh"):
         heliosdb_sqlite.connect(":memory:")
-
-
-def test_read_only_uri_refuses_writes(tmp_path):
-    path = tmp_path / "ro.db"
-    conn = heliosdb_sqlite.connect(str(path))
-    conn.execute("CREATE TABLE t (a)")
-    conn.execute("INSERT INTO t VALUES (1)")
-    conn.commit()
-    conn.close()
-    ro = heliosdb_sqlite.connect(f"file:{path}?mode=ro", uri=True)
-    assert ro.execute("SELECT a FROM t").fetchall() == [(1,)]
-    with pytest.raises(heliosdb_sqlite.OperationalError, match="readonly"):
-        ro.execute("INSERT INTO t VALUES (2)")
-    ro.close()
