@@ -419,8 +419,10 @@ class Connection:
                 return self._read_snapshot(cursor, plan, values, snapshot)
         if not self._in_tx:
             db.lock.acquire(self, self.timeout)
-            # several engine statements (REPLACE's delete + insert, DDL + catalog) commit as one
-            if plan.atomic or plan.catalog_change is not None or (
+            # several engine statements (REPLACE's delete + insert, DDL + catalog) commit as one;
+            # an UPDATE too: Nano 4.31 hides an UPDATE made in engine autocommit from every
+            # later transaction, which keeps reading the row's old version
+            if plan.atomic or plan.catalog_change is not None or plan.verb == "UPDATE" or (
                     plan.insert is not None and plan.insert.autoincrement):
                 try:
                     db.engine.execute("BEGIN", ())

@@ -8,6 +8,7 @@ tokens; queries and DML go through sqlglot's parser and the transforms in transf
 from __future__ import annotations
 
 import logging
+import re
 
 import sqlglot
 from sqlglot import exp
@@ -29,6 +30,7 @@ logging.getLogger("sqlglot").setLevel(logging.ERROR)
 __all__ = ["Plan", "translate", "split_script"]
 
 _QUERY_VERBS = frozenset(("SELECT", "WITH", "VALUES"))
+_UPDATE_OR = re.compile(r"^\s*UPDATE\s+OR\s+(?:ABORT|FAIL|ROLLBACK)\b", re.I)
 _NOOP_VERBS = frozenset(("ANALYZE", "VACUUM", "REINDEX"))
 _VERBS = _QUERY_VERBS | _NOOP_VERBS | control.VERBS | frozenset((
     "INSERT", "REPLACE", "UPDATE", "DELETE", "CREATE", "DROP", "ALTER", "PRAGMA", "ATTACH",
@@ -70,8 +72,16 @@ def _dispatch(verb: str, sql: str, text: str, tokens: list[Token], params: Param
         raise make_error(NotSupportedError, f"{verb} DATABASE is not supported by heliosdb_sqlite")
     if verb == "REPLACE":
         text = "INSERT OR " + text.lstrip()
+    rollback_on_conflict = False
     if verb == "UPDATE" and len(tokens) > 2 and tokens[1].text.upper() == "OR":
-        raise make_error(NotSupportedError, f"UPDATE OR {tokens[2].text.upper()} is not supported yet")
+        alternative = tokens[2].text.upper()
+        plain = _UPDATE_OR.sub("UPDATE", text, count=1)
+        if alternative not in ("ABORT", "FAIL", "ROLLBACK") or plain == text:
+            raise make_error(NotSupportedError, f"UPDATE OR {alternative} is not supported yet")
+        # ABORT is what an UPDATE does anyway; FAIL differs only in keeping the rows a
+        # multi-row UPDATE changed before the conflict (here none are kept); ROLLBACK also ends
+        # the transaction
+        text, rollback_on_conflict = plain, alternative == "ROLLBACK"
     tree = parse(text, tokens)
     if verb in _QUERY_VERBS:
         return _query(verb, tree, sql, tokens, params, catalog, dialect)
@@ -103,7 +113,8 @@ def _dispatch(verb: str, sql: str, text: str, tokens: list[Token], params: Param
         tree = apply(tree, ctx)
         step = Step(engine_sql(tree), tuple(ctx.params), returning)
         return Plan(verb, params, (step,), result_shape, touches=table, coercions=coercions,
-                    batch=not returning, schema_version=version)
+                    batch=not returning, rollback_on_conflict=rollback_on_conflict,
+                    schema_version=version)
     raise make_error(OperationalError, f'near "{tokens[0].text}": syntax error')
 
 

@@ -71,6 +71,18 @@ CASES = [
         ("INSERT INTO t VALUES (?, ?)", ("k1", 2)),
         "SELECT count(*) FROM t WHERE k = 'k1'",
     ], messages=True),
+    Case("errors_update_or_abort_fail_rollback", [
+        "CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT UNIQUE)",
+        "INSERT INTO t VALUES (1, 'a'), (2, 'b'), (3, 'c')",
+        "UPDATE OR ABORT t SET v = 'z' WHERE k = 1",
+        "BEGIN",
+        "INSERT INTO t VALUES (10, 'x')",
+        "UPDATE OR ABORT t SET v = 'b' WHERE k = 3",
+        "UPDATE OR FAIL t SET v = 'b' WHERE k = 3",
+        "SELECT * FROM t ORDER BY k",
+        "UPDATE OR ROLLBACK t SET v = 'b' WHERE k = 3",
+        "SELECT * FROM t ORDER BY k",
+    ], messages=True, connect_kwargs={"isolation_level": None}),
     Case("errors_unique_column", [
         "CREATE TABLE t (id INTEGER PRIMARY KEY, k TEXT UNIQUE)",
         "INSERT INTO t (k) VALUES ('x')",

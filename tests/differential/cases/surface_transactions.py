@@ -337,4 +337,17 @@ CASES = [
     Case("tx_commit_visible_after_reopen", [
         T, _second_connection_sees_commit,
     ], file=True),
+    Case("tx_autocommit_update_seen_by_later_transaction", [
+        # Nano 4.31 hides an UPDATE made in engine autocommit from later transactions
+        "CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT)",
+        "INSERT INTO t VALUES (1, 'a'), (2, 'b')",
+        "UPDATE t SET v = 'z' WHERE k = 1",
+        ("UPDATE t SET v = ? WHERE k = ?", ("y", 2)),
+        "BEGIN",
+        "SELECT * FROM t ORDER BY k",
+        "UPDATE t SET v = v || '!' WHERE k = 1",
+        "SELECT * FROM t ORDER BY k",
+        "COMMIT",
+        "SELECT * FROM t ORDER BY k",
+    ], connect_kwargs={"isolation_level": None}),
 ]
