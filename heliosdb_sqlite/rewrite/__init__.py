@@ -119,6 +119,7 @@ def _dispatch(verb: str, sql: str, text: str, tokens: list[Token], params: Param
 
 
 def _query(verb, tree, sql, tokens, params, catalog, dialect) -> Plan:
+    pragma.table_valued(tree, catalog)
     resolve(tree, catalog)
     coercions = tuple(_limit_params(tree))
     for select in tree.find_all(exp.Select):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from ..catalog import Catalog
-from ..exceptions import OperationalError, make_error
+from ..exceptions import NotSupportedError, OperationalError, make_error
 from .lexer import Token, unquote
 from .params import ParamSpec
 from .plan import Plan
@@ -212,3 +212,55 @@ def plan(tokens: list[Token], sql: str, params: ParamSpec, catalog: Catalog) -> 
         return Plan("PRAGMA", params, pragma=assign, schema_version=catalog.version)
     return Plan("PRAGMA", params, pragma=lambda session: func(session, arg),
                 schema_version=catalog.version)
+
+
+# -- table-valued forms: SELECT ... FROM pragma_table_info('t') ---------------------------------
+# Those answered from the catalog alone; the plan is cached per schema version, so their rows can
+# be written into the statement as a derived table when it is translated.
+TABLE_VALUED = frozenset(("table_info", "table_xinfo", "index_list", "index_info", "index_xinfo",
+                          "foreign_key_list"))
+
+
+class _CatalogOnly:
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+
+
+def table_valued(tree, catalog: Catalog) -> None:
+    """Replace each `pragma_<name>('arg')` source by a derived table of its rows."""
+    from sqlglot import exp
+
+    for table in list(tree.find_all(exp.Table)):
+        fn = table.this
+        if not (isinstance(fn, exp.Anonymous) and fn.name.lower().startswith("pragma_")):
+            continue
+        name = fn.name.lower()[len("pragma_"):]
+        if name not in TABLE_VALUED:
+            raise make_error(OperationalError, f"no such table: {fn.name}")
+        args = fn.expressions
+        if len(args) > 1 or (args and not (isinstance(args[0], exp.Literal) and args[0].is_string)):
+            raise make_error(OperationalError if len(args) > 1 else NotSupportedError,
+                             f"{fn.name}() takes one quoted name here (parameters are not "
+                             "supported in table-valued PRAGMAs)")
+        columns, rows = PRAGMAS[name](_CatalogOnly(catalog), args[0].this if args else None)
+        selects = [exp.select(*(exp.alias_(_literal(v), c, quoted=True)
+                                for v, c in zip(row, columns))) for row in rows]
+        if not selects:
+            selects = [exp.select(*(exp.alias_(exp.null(), c, quoted=True) for c in columns))
+                       .where(exp.false())]
+        query = selects[0]
+        for more in selects[1:]:
+            query = exp.union(query, more, distinct=False)
+        alias = table.alias or fn.name
+        table.replace(exp.Subquery(this=query, alias=exp.TableAlias(
+            this=exp.to_identifier(alias))))
+
+
+def _literal(value: Any):
+    from sqlglot import exp
+
+    if value is None:
+        return exp.null()
+    if isinstance(value, str):
+        return exp.Literal.string(value)
+    return exp.Literal.number(value)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from ..catalog import Catalog, Table
+from ..catalog import Catalog, Column, Table
 from ..exceptions import OperationalError, make_error
 from ..values import dynamic_value, integral_float_to_int, numeric_text, real_text, to_storage
 from .lexer import Token, unquote
@@ -75,8 +75,11 @@ def projection_texts(sql: str, tokens: list[Token], keyword: str = "SELECT") -> 
     return texts
 
 
-def _sources(select: exp.Select, catalog: Catalog) -> list[tuple[str, Table | None]]:
-    """(reference name, catalog table or None) for each FROM/JOIN source, in order."""
+def _sources(select: exp.Select, catalog: Catalog,
+             derived: bool = False) -> list[tuple[str, Table | None]]:
+    """(reference name, catalog table or None) for each FROM/JOIN source, in order. With
+    `derived`, a subquery whose result columns are all named counts as a table of those names
+    (for expanding `*`; it has no declared types)."""
     out = []
     nodes = []
     from_ = select.args.get("from_") or select.args.get("from")
@@ -87,9 +90,20 @@ def _sources(select: exp.Select, catalog: Catalog) -> list[tuple[str, Table | No
     for node in nodes:
         if isinstance(node, exp.Table):
             out.append(((node.alias or node.name), catalog.relation(node.name)))
+        elif derived and isinstance(node, exp.Subquery) and _named(node.this):
+            inner = first_select(node.this)
+            out.append((node.alias_or_name,
+                        Table(node.alias_or_name, [Column(n) for n in inner.named_selects], None)))
         else:
             out.append((node.alias_or_name, None))
     return out
+
+
+def _named(query: exp.Expression) -> bool:
+    inner = first_select(query)
+    return inner is not None and all(
+        isinstance(p, exp.Alias) or (isinstance(p, exp.Column) and not isinstance(p.this, exp.Star))
+        for p in inner.expressions)
 
 
 def expand_stars(select: exp.Select, catalog: Catalog) -> None:
@@ -98,7 +112,7 @@ def expand_stars(select: exp.Select, catalog: Catalog) -> None:
     if not any(isinstance(p, exp.Star) or (isinstance(p, exp.Column) and isinstance(p.this, exp.Star))
                for p in projections):
         return
-    sources = _sources(select, catalog)
+    sources = _sources(select, catalog, derived=True)
     using: set[str] = set()
     for join in select.args.get("joins") or []:
         for ident in join.args.get("using") or []:
