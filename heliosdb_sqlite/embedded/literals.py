@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any, Callable, Sequence
+from typing import Any, Sequence
 
 from ..engine import ENGINE_TEXT_REWRITES, escape_char, unicode_body
 

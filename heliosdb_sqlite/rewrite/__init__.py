@@ -20,7 +20,7 @@ from . import control, ddl_plans, pragma
 from .insert import plan_insert
 from .lexer import Token, first_statement_end, tokenize
 from .params import ParamSpec, number
-from .plan import Plan, Shape, Step
+from .plan import Plan, Step
 from .names import resolve, resolve_write
 from .select import expand_stars, returning_shape, shape
 from .transforms import Context, apply, engine_sql
