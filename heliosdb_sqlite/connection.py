@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sqlite3 as _stdlib
+import re
 import threading
 import warnings
 from dataclasses import replace
@@ -51,7 +52,7 @@ class Connection:
         self._validate_autocommit(autocommit)
         self._isolation_level = self._validate_isolation(isolation_level)
         target = storage.Target(database, uri, _beside_sqlite)
-        self._db = storage.open_database(target, storage.select_mode(mode, dsn))
+        self._db = storage.open_database(target, storage.select_mode(mode, dsn), float(timeout))
         self._initialized = True
         self._closed = False
         self.timeout = float(timeout)
@@ -186,7 +187,7 @@ class Connection:
         db = self._db
         db.lock.acquire(self, self.timeout)
         try:
-            db.engine.execute("BEGIN", ())
+            db.begin()
         except Exception as exc:
             db.lock.release(self)
             raise engine_error(exc, db.catalog) from None
@@ -375,7 +376,12 @@ class Connection:
 
     def _execute(self, cursor: Cursor, sql: str, parameters: Any, many: bool,
                  implicit_begin: bool = True) -> None:
-        plan = self._plan(sql)
+        try:
+            plan = self._plan(sql)
+        except OperationalError as err:
+            if not self._schema_moved(err):
+                raise
+            plan = self._plan(sql)
         if plan.tx is not None:
             self._trace_sql(sql)
             self._control(plan)
@@ -385,6 +391,8 @@ class Connection:
         values = self._bind(plan, parameters)
         if plan.pragma is not None:
             self._trace_sql(sql)
+            if self._db.shared and not self._in_tx:
+                self._refresh()
             names, rows = plan.pragma(self._session)
             cursor._set_result(rows, _description(names) if names else None)
             cursor.lastrowid = self._last_rowid
@@ -394,11 +402,33 @@ class Connection:
                 self._trace_sql(sql)
                 cursor.lastrowid = self._last_rowid
             return
-        self._run(cursor, plan, values, sql, implicit_begin)
+        def replan() -> tuple[Plan, list]:
+            fresh = self._plan(sql)
+            return fresh, self._bind(fresh, parameters)
+
+        try:
+            self._run(cursor, plan, values, sql, implicit_begin, replan)
+        except OperationalError as err:
+            if not self._schema_moved(err):
+                raise
+            plan = self._plan(sql)
+            self._run(cursor, plan, self._bind(plan, parameters), sql, implicit_begin)
         cursor.lastrowid = self._last_rowid
 
+    def _schema_moved(self, err: OperationalError) -> bool:
+        """A shared database's schema may have moved under a plan made from the old catalog:
+        after a missing-object error outside a transaction, True if it did (catalog reloaded)."""
+        return (self._db.shared and not self._in_tx and _MISSING.match(str(err)) is not None
+                and self._refresh())
+
+    def _refresh(self) -> bool:
+        try:
+            return self._db.refresh()
+        except Exception as exc:
+            raise engine_error(exc, self._db.catalog) from None
+
     def _run(self, cursor: Cursor, plan: Plan, values: list, sql: str,
-             implicit_begin: bool) -> int:
+             implicit_begin: bool, replan: Callable[[], tuple[Plan, list]] | None = None) -> int:
         """Carry out a plan's engine steps under the database lock; the affected row count."""
         if self._db.read_only and not plan.is_read:
             raise make_error(OperationalError, "attempt to write a readonly database",
@@ -419,20 +449,26 @@ class Connection:
                 return self._read_snapshot(cursor, plan, values, snapshot)
         if not self._in_tx:
             db.lock.acquire(self, self.timeout)
+            if db.shared:
+                db.rowids.clear()  # another session may have inserted since
             # several engine statements (REPLACE's delete + insert, DDL + catalog) commit as one;
             # an UPDATE too: Nano 4.31 hides an UPDATE made in engine autocommit from every
             # later transaction, which keeps reading the row's old version
+            # and, on a shared database, an INSERT: rowids are assigned under a lock that lasts
+            # until the transaction ends (Database.largest_rowid)
             if plan.atomic or plan.catalog_change is not None or plan.verb == "UPDATE" or (
-                    plan.insert is not None and plan.insert.autoincrement):
+                    plan.insert is not None and (plan.insert.autoincrement or db.shared)):
                 try:
-                    db.engine.execute("BEGIN", ())
+                    db.begin()
                 except Exception as exc:
                     db.lock.release(self)
                     raise engine_error(exc, db.catalog) from None
                 own_tx = True
+        if db.shared and replan is not None and plan.schema_version != db.catalog.version:
+            plan, values = replan()  # beginning read another session's schema change
         self._running = True
         ddl_done = False
-        statement_savepoint = self._in_tx and plan.atomic
+        statement_savepoint = self._in_tx and (plan.atomic or db.guard_statements)
         if statement_savepoint:  # a failing statement undoes only itself, as in SQLite
             self._engine_control('SAVEPOINT "hsq_statement"')
         if self._in_tx and plan.in_tx_steps is not None:
@@ -657,7 +693,10 @@ class Connection:
         insert = plan.insert
         run = _StepRun(db, insert, self)
         try:
-            db.engine.execute("BEGIN" if own_tx else 'SAVEPOINT "hsq_batch"', ())
+            if own_tx:
+                db.begin()
+            else:
+                db.engine.execute('SAVEPOINT "hsq_batch"', ())
             params = []
             ids = []
             for values in rows:
@@ -899,10 +938,11 @@ class _StepRun:
     def _rowid(self, base: bool = False) -> int:
         insert = self.insert
         if base:
-            return self.db.largest_rowid(insert.table, insert.rowid, insert.autoincrement)
+            return self.db.largest_rowid(insert.table, insert.rowid, insert.autoincrement,
+                                         self.conn.timeout)
         if not self.next_rowid:
             self.next_rowid = self.db.largest_rowid(insert.table, insert.rowid,
-                                                    insert.autoincrement) + 1
+                                                    insert.autoincrement, self.conn.timeout) + 1
         value = self.next_rowid
         self.next_rowid += 1
         return value
@@ -1030,6 +1070,9 @@ _LIMITS = {0: 1000000000, 1: 1000000000, 2: 2000, 3: 1000, 4: 500, 5: 250000000,
 _callback_tracebacks = [False]
 SQL_LENGTH_LIMIT = 1  # SQLITE_LIMIT_SQL_LENGTH
 VARIABLE_LIMIT = 9  # SQLITE_LIMIT_VARIABLE_NUMBER
+
+
+_MISSING = re.compile(r"no such (?:table|column|index|view)|object already exists")
 
 
 def _sp(name: str | None) -> str:

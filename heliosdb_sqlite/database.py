@@ -74,10 +74,37 @@ class Database:
         self.rowids: dict[str, int] = {}  # table (lower) -> largest rowid known
         self.refs = 0
         self.total_changes = 0
-        if not read_only:  # a read-only database has its catalog already, or none
-            for sql in cat.BOOTSTRAP:
+        # Daemon mode: other sessions and processes change the same database, so cached rowids
+        # are not trusted past one statement and the catalog is re-read when its version moves.
+        self.shared: bool = getattr(engine, "shared", False)
+        # a failed statement inside a transaction can be undone by a savepoint around it (the
+        # embedded engines and PostgreSQL; not a Nano 4.31 server, see daemon/pgwire.py)
+        self.guard_statements = self.shared and getattr(engine, "savepoint_recovers", False)
+        if not read_only and not getattr(engine, "bootstrapped", False):
+            for sql in cat.BOOTSTRAP:  # a read-only database has its catalog already, or none
                 engine.execute(sql, ())
+            if hasattr(engine, "mark_bootstrapped"):
+                engine.mark_bootstrapped()
         self.reload_catalog()
+
+    def begin(self) -> None:
+        """Open an engine transaction; on a shared database, see the catalog as it now is."""
+        self.engine.execute("BEGIN", ())
+        if self.shared:
+            self.refresh()
+
+    def refresh(self) -> bool:
+        """Shared databases: forget cached rowids, and reload the catalog if another session
+        changed the schema. True when it did."""
+        self.rowids.clear()
+        rows = self.engine.query(
+            f"SELECT value FROM {cat.META} WHERE key = 'schema_version'", ()).rows
+        version = rows[0][0] if rows else 0
+        if version == self.catalog.version:
+            return False
+        self.reload_catalog()
+        self.plans.clear()
+        return True
 
     def snapshot(self):
         """A read-only engine showing the last committed state, or None (in-memory databases)."""
@@ -185,11 +212,16 @@ class Database:
         self.catalog.user_version = value
 
     # -- rowids ------------------------------------------------------------------------------
-    def largest_rowid(self, table: str, rowid_col: str, autoincrement: bool) -> int:
+    def largest_rowid(self, table: str, rowid_col: str, autoincrement: bool,
+                      timeout: float = 5.0) -> int:
         """The largest rowid ever relevant: max(rowid) or, under AUTOINCREMENT, the sequence."""
         key = table.lower()
         known = self.rowids.get(key)
         if known is None:
+            if self.shared:
+                # other sessions assign rowids too: hold the table's rowid lock until this
+                # transaction ends, so the largest read below stays the largest
+                self._rowid_lock(key, timeout)
             rows = self.engine.query(
                 f'SELECT MAX("{rowid_col.lower()}") AS m FROM "{key}"', ()).rows
             known = rows[0][0] if rows and rows[0][0] is not None else 0
@@ -200,6 +232,18 @@ class Database:
                     known = max(known, seq[0][0])
             self.rowids[key] = known
         return known
+
+    def _rowid_lock(self, table: str, timeout: float) -> None:
+        """Wait for the table's rowid lock as SQLite waits for a writer: up to the connection's
+        timeout, then "database is locked"."""
+        deadline = time.monotonic() + max(timeout, 0.0)
+        delay = 0.001
+        while not self.engine.query("SELECT pg_try_advisory_xact_lock($1) AS x",
+                                    (_lock_key(table),)).rows[0][0]:
+            if time.monotonic() >= deadline:
+                raise make_error(OperationalError, "database is locked", "SQLITE_BUSY")
+            time.sleep(delay)
+            delay = min(delay * 2, 0.05)
 
     def note_rowids(self, table: str, largest: int, autoincrement: bool) -> None:
         key = table.lower()
@@ -219,3 +263,9 @@ class Database:
             self.rowids.clear()
         else:
             self.rowids.pop(table.lower(), None)
+
+
+def _lock_key(table: str) -> int:
+    """A stable 63-bit advisory lock key for a table's rowid assignment."""
+    import zlib
+    return (0x4853 << 32) | zlib.crc32(table.encode())

@@ -125,6 +125,11 @@ def _engine_gone(m: re.Match, catalog: Catalog, context: Table | None) -> Error:
 
 RULES: list[Rule] = [
     (re.compile(r"^the heliosdb-nano repl process (?:exited|was closed)"), _engine_gone),
+    # a Nano server rolls the whole transaction back when one statement in it fails
+    (re.compile(r"current transaction is aborted|in failed transaction block"),
+     _simple(OperationalError, "the server rolled this transaction back when a statement in it "
+             "failed (a HeliosDB Nano server cannot undo just that statement): call rollback() "
+             "and run the transaction again", "SQLITE_ABORT")),
     (re.compile(r'violates PRIMARY KEY constraint "(?P<name>[^"]+)"'), _unique),
     (re.compile(r'violates UNIQUE constraint "(?P<name>[^"]+)"'), _unique),
     (re.compile(r'unique constraint "(?P<name>[^"]+)"', re.I), _unique),

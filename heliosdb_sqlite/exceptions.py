@@ -25,6 +25,7 @@ __all__ = [
 # SQLite's primary and extended result codes for the errors we raise (sqlite3.h).
 SQLITE_ERRORS: dict[str, int] = {
     "SQLITE_ERROR": 1,
+    "SQLITE_ABORT": 4,
     "SQLITE_BUSY": 5,
     "SQLITE_READONLY": 8,
     "SQLITE_INTERRUPT": 9,

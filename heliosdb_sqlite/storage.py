@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from .catalog import Catalog
 from .database import Database
 from .errors import engine_error
-from .exceptions import NotSupportedError, OperationalError, make_error
+from .exceptions import OperationalError, make_error
 
 DATA_SUFFIX = ".helios"
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -91,8 +91,9 @@ def _engine_factory(mode: str):
                      "scripts/install_nano_cli.sh)", "SQLITE_CANTOPEN")
 
 
-def select_mode(mode: str | None, dsn: str | None) -> str:
-    """embedded or daemon: connect(mode=, dsn=), else HELIOSDB_MODE, else HELIOSDB_DSN alone."""
+def select_mode(mode: str | None, dsn: str | None) -> tuple[str, str | None]:
+    """embedded or daemon, and the DSN: connect(mode=, dsn=), else HELIOSDB_MODE, else
+    HELIOSDB_DSN alone."""
     mode = mode or os.environ.get("HELIOSDB_MODE") or None
     dsn = dsn or os.environ.get("HELIOSDB_DSN") or None
     if mode is None:
@@ -100,13 +101,18 @@ def select_mode(mode: str | None, dsn: str | None) -> str:
     mode = mode.lower()
     if mode not in ("embedded", "daemon"):
         raise make_error(OperationalError, f"HELIOSDB_MODE must be embedded or daemon, not {mode!r}")
-    return mode
+    if mode == "daemon" and not dsn:
+        raise make_error(OperationalError, "daemon mode needs a server: pass dsn= to connect() or "
+                         "set HELIOSDB_DSN=postgresql://user:password@host:port/database",
+                         "SQLITE_CANTOPEN")
+    return mode, dsn
 
 
-def open_database(target: Target, mode: str = "embedded") -> Database:
-    if mode == "daemon":
-        raise NotSupportedError("daemon mode (HELIOSDB_MODE=daemon / HELIOSDB_DSN) is not available "
-                                "in this version of heliosdb_sqlite; unset it to run embedded")
+def open_database(target: Target, mode: tuple[str, str | None] = ("embedded", None),
+                  timeout: float = 5.0) -> Database:
+    kind, dsn = mode
+    if kind == "daemon":
+        return _open_daemon(target, dsn, timeout)
     factory = _engine_factory("embedded")
     if target.in_memory and target.shared_memory is None:
         db = _new(factory, None, None, ":memory:", True, False)
@@ -126,6 +132,22 @@ def open_database(target: Target, mode: str = "embedded") -> Database:
             _registry[key] = db
         db.refs += 1
         return db
+
+
+def _open_daemon(target: Target, dsn: str, timeout: float) -> Database:
+    """A server session of its own for each connection: the server shares the database between
+    connections and processes, and isolates them. The connect() target names nothing there; the
+    DSN names the database (see docs/daemon.md)."""
+    from .daemon import dsn as dsns
+    from .daemon.pgwire import PgwireEngine
+    engine = PgwireEngine(dsns.parse(dsn), timeout)
+    try:
+        db = Database(None, engine, "", False, None, target.read_only)
+    except Exception as exc:
+        engine.close()
+        raise engine_error(exc, _EMPTY) from None
+    db.refs += 1
+    return db
 
 
 def _open_path(factory, key: str, target: Target) -> Database:

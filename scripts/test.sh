@@ -10,7 +10,14 @@ python3 -c "import heliosdb_nano" || { echo "the Nano binding did not install" >
 HELIOSDB_BIN="$(bash scripts/install_nano_cli.sh | tail -n 1)"
 export HELIOSDB_BIN
 
+# Daemon mode: a Nano server (the same CLI) and PostgreSQL 16 (pgserver's binaries) on loopback
+# ports of their own, stopped on exit. Exports HELIOSDB_TEST_NANO_DSN and HELIOSDB_TEST_PG_DSN.
+eval "$(python3 scripts/servers.py start)"
+trap 'python3 scripts/servers.py stop' EXIT
+
 status=0
 python3 -m pytest tests || status=$?
-python3 tests/sqlite_conformance/scoreboard.py --check-floors || status=$?
+# The daemon cells are printed by hand for now (docs/compatibility.md); their floors are not set.
+python3 tests/sqlite_conformance/scoreboard.py --engines sqlite,binding,repl --check-floors \
+    || status=$?
 exit $status

@@ -44,13 +44,11 @@ def test_default_backend_is_nano():
     conn.close()
 
 
-def test_daemon_mode_is_refused_not_ignored(monkeypatch):
-    """Until daemon mode exists, asking for it must not silently run embedded."""
-    monkeypatch.setenv("HELIOSDB_DSN", "postgresql://u@127.0.0.1:5432/heliosdb")
+def test_daemon_mode_is_used_not_ignored(monkeypatch):
+    """A DSN selects daemon mode: with no server there, connect() fails naming it rather than
+    silently running embedded; mode="embedded" still wins over the environment."""
+    monkeypatch.setenv("HELIOSDB_DSN", "postgresql://u@127.0.0.1:9/heliosdb")
     import pytest
-    with pytest.raises(heliosdb_sqlite.NotSupportedError, match="daemon mode"):
+    with pytest.raises(heliosdb_sqlite.OperationalError, match="127.0.0.1:9"):
         heliosdb_sqlite.connect(":memory:")
-    monkeypatch.delenv("HELIOSDB_DSN")
-    with pytest.raises(heliosdb_sqlite.NotSupportedError):
-        heliosdb_sqlite.connect(":memory:", mode="daemon")
     heliosdb_sqlite.connect(":memory:", mode="embedded").close()

@@ -7,6 +7,7 @@ not in a WITHOUT ROWID table).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ..catalog import HIDDEN_ROWID, Column, Table
@@ -380,6 +381,22 @@ def _not_null_name(table: str, column: str) -> str:
     return f"hsq_{table.lower()}_nn_{column.lower()}"
 
 
+_BARE = re.compile(r"[a-z_][a-z0-9_]*\Z")
+
+
+def constraint_name(name: str) -> str:
+    """A CHECK's engine name, bare where it can be: Nano 4.31 keeps the quotes of a quoted
+    constraint name as part of it, and then cannot drop it by name (see drop_checks)."""
+    return name if _BARE.match(name) else quote(name)
+
+
+def drop_checks(table: Table) -> list[str]:
+    """Engine statements that drop a table's CHECKs before the table: Nano 4.31 leaves a dropped
+    table's CHECKs behind, and a new table of the same name inherits them."""
+    return [f"ALTER TABLE {quote(table.name)} DROP CONSTRAINT {name}"
+            for name in table.checks if _BARE.match(name)]
+
+
 def quote(name: str) -> str:
     """An engine identifier: SQLite names are case-insensitive, so the engine's are lower-case."""
     return '"' + name.lower().replace('"', '""') + '"'
@@ -417,9 +434,10 @@ def engine_create_table(tdef: TableDef, table: Table, dialect: str, expr) -> str
         if list(u) != pk_cols and len(u) > 1:
             parts.append(f"UNIQUE ({', '.join(quote(c) for c in u)})")
     for name, (_, check) in _named_checks(tdef):
-        parts.append(f"CONSTRAINT {quote(name)} CHECK ({expr(check)})")
+        parts.append(f"CONSTRAINT {constraint_name(name)} CHECK ({expr(check)})")
     for cdef in tdef.columns:
         if cdef.column.notnull and cdef.column.name != table.rowid:
             name = _not_null_name(tdef.name, cdef.column.name)
-            parts.append(f"CONSTRAINT {quote(name)} CHECK ({quote(cdef.column.name)} IS NOT NULL)")
+            parts.append(f"CONSTRAINT {constraint_name(name)} CHECK "
+                         f"({quote(cdef.column.name)} IS NOT NULL)")
     return f"CREATE TABLE {quote(tdef.name)} ({', '.join(parts)})"

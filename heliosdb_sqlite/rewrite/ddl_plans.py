@@ -11,7 +11,8 @@ from sqlglot import exp
 from ..catalog import Catalog, Column, Entry, Index, Table
 from ..exceptions import NotSupportedError, OperationalError, make_error
 from .ddl import (
-    _Cursor, build_table, engine_column, engine_create_table, parse_create_table, quote, syntax_error,
+    _Cursor, build_table, drop_checks, engine_column, engine_create_table, parse_create_table, quote,
+    syntax_error,
 )
 from .lexer import Token
 from .params import ParamSpec
@@ -238,7 +239,9 @@ def _drop(tokens, params, catalog) -> Plan:
         return Plan("DROP", params, (Step(ddl, (), False),), catalog_change=record,
                     schema_version=catalog.version)
     hidden = f"_hsq_dropped_{catalog.entries[name.lower()].seq}"
-    return Plan("DROP", params, (Step(ddl, (), False),), catalog_change=record,
+    table = catalog.table(name)
+    steps = tuple(Step(sql, (), False) for sql in (drop_checks(table) if table else ()))
+    return Plan("DROP", params, steps + (Step(ddl, (), False),), catalog_change=record,
                 in_tx_steps=(Step(f"ALTER TABLE {quote(name)} RENAME TO {quote(hidden)}", (), False),),
                 undo=f"ALTER TABLE {quote(hidden)} RENAME TO {quote(name)}",
                 on_commit=f"DROP TABLE {quote(hidden)}", schema_version=catalog.version)

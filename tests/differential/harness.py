@@ -18,6 +18,11 @@ ENGINES: dict[str, dict[str, str]] = {
     "binding": {"HELIOSDB_EMBEDDED": "binding"},
     "repl": {"HELIOSDB_EMBEDDED": "repl"},
 }
+# Daemon mode on the servers scripts/servers.py started (scripts/test.sh exports their DSNs).
+DAEMONS = {"daemon-nano": "HELIOSDB_TEST_NANO_DSN", "daemon-pg": "HELIOSDB_TEST_PG_DSN"}
+for _name, _variable in DAEMONS.items():
+    if os.environ.get(_variable):
+        ENGINES[_name] = {"HELIOSDB_DSN": os.environ[_variable]}
 
 
 def engines_present() -> list[str]:
@@ -31,6 +36,11 @@ def engines_present() -> list[str]:
         pass
     if find_binary() is not None:
         present.append("repl")
+    # Daemon engines join the strict per-case run once their differences are triaged into
+    # differs.py; until then the corpus's daemon scores come from differential.py (see
+    # docs/compatibility.md) and tests/test_daemon.py covers the transport.
+    if os.environ.get("HELIOSDB_TEST_DAEMON_CORPUS"):
+        present.extend(name for name in DAEMONS if name in ENGINES)
     return present
 
 
@@ -80,6 +90,11 @@ def observe(module: Any, conn: Any, step: Any, unordered: bool, messages: bool) 
 
 def run(module: Any, case: Case, path: str | None = None) -> list[Any]:
     database = path if case.file else ":memory:"
+    if module is not sqlite3:
+        from tests.daemon_reset import daemon_dsn, wipe
+        dsn = daemon_dsn()
+        if dsn:
+            wipe(dsn)  # every case starts from an empty database, as on :memory:
     conn = module.connect(database, **case.connect_kwargs)
     try:
         return [observe(module, conn, step, case.unordered, case.messages) for step in case.steps]

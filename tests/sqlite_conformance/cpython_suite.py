@@ -173,6 +173,9 @@ def install_module(name: str) -> ModuleType:
     """Import ``name`` and make it what ``import sqlite3`` returns from now on."""
     # Import the module first, so that a stdlib sqlite3 it uses internally is the real one.
     module = importlib.import_module(name)
+    if name != "sqlite3":
+        from tests.daemon_reset import fresh_on_connect
+        fresh_on_connect(module)  # daemon mode: each test starts on an empty server database
     # The stdlib's C iterdump() imports "sqlite3.dump" by name; keep the real one loaded so
     # that a module delegating to stdlib connections is not broken by this harness.
     with contextlib.suppress(ImportError):

@@ -518,6 +518,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"slt: none of {', '.join(args.files)} is a .test file under {directory}", file=sys.stderr)
             return 2
     module = importlib.import_module(args.module)
+    from tests.daemon_reset import fresh_on_connect
+    fresh_on_connect(module)  # daemon mode: each file starts on an empty server database
     set_statement_timeout(args.timeout)
 
     started = time.monotonic()

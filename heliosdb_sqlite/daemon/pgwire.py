@@ -1,0 +1,303 @@
+"""Daemon mode: one server session per Connection over pg8000, to a Nano server or PostgreSQL.
+
+Thin, like the embedded transports: translation, value shaping and error mapping happen above the
+engine seam. What lives here is what only the wire knows:
+- values are bound as protocol parameters, typed by their Python class (SQLite's storage classes);
+- a statement with parameters is prepared once per session and reused; one without goes through
+  the simple protocol (one round trip, and the only way a Nano server accepts DDL);
+- engine types come back as the embedded binding gives them (NUMERIC and timestamps as text,
+  VECTOR as a list of floats), so nothing above needs to know the transport;
+- a lost connection is OperationalError naming the server. Outside a transaction the next statement
+  reconnects by itself; inside one, every statement fails until the transaction is rolled back,
+  so nothing is replayed and nothing is lost silently;
+- sessions come from a per-DSN pool and are rolled back before they go back to it.
+"""
+from __future__ import annotations
+
+import select
+import socket
+import ssl
+import threading
+from collections import OrderedDict
+from typing import Any, Sequence
+
+from ..engine import Result
+from ..exceptions import OperationalError, make_error
+from .dsn import Dsn
+
+PREPARED_PER_SESSION = 256
+IDLE_PER_DSN = 16
+
+# the parameter type each storage class is bound with: the server sees what the binding sees
+_OIDS = {int: 20, float: 701, str: 25, bytes: 17, bool: 16}
+_UNKNOWN = 0
+
+_TEXT_OIDS = (
+    1700,  # numeric: text, as the binding gives it (the shim decides int/float/str)
+    705,  # unknown: Nano sends NUMERIC and BYTEA literals so at times
+    1082, 1083, 1114, 1184, 1266,  # date, time, timestamp, timestamptz, timetz: ISO text
+    114, 3802,  # json, jsonb
+    2950,  # uuid
+    1186,  # interval
+)
+
+
+def _vector(text: str) -> list[float] | str:
+    """Nano sends VECTOR columns as OID 1000 with text `{1,2,3}` (or `[1,2,3]`)."""
+    body = text.strip()
+    if len(body) >= 2 and body[0] in "{[" and body[-1] in "}]":
+        inner = body[1:-1].strip()
+        try:
+            return [float(x) for x in inner.split(",")] if inner else []
+        except ValueError:
+            return text
+    return text
+
+
+def _ssl_context(mode: str) -> Any:
+    if mode in ("disable", "allow"):
+        return False
+    if mode == "prefer":
+        return None  # pg8000: ask for TLS, go on without it if the server refuses
+    context = ssl.create_default_context()
+    if mode != "verify-full":
+        context.check_hostname = False
+    if mode == "require":
+        context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+def _lost(dsn: Dsn, exc: BaseException) -> OperationalError:
+    return make_error(OperationalError, f"lost the connection to the server at {dsn.where} "
+                      f"({exc.__class__.__name__}: {exc})", "SQLITE_IOERR")
+
+
+def _is_network_error(exc: BaseException) -> bool:
+    import pg8000
+
+    if isinstance(exc, (OSError, EOFError)):
+        return True
+    return isinstance(exc, pg8000.InterfaceError) and str(exc) in (
+        "network error", "connection is closed", "communication error")
+
+
+class ServerError(Exception):
+    """An error the server sent: its message (mapped to sqlite3 classes above) and SQLSTATE."""
+
+    def __init__(self, fields: dict) -> None:
+        super().__init__(fields.get("M", "server error"))
+        self.sqlstate = fields.get("C", "")
+        self.fields = fields
+
+
+class Session:
+    """One pg8000 connection and the statements prepared on it."""
+
+    def __init__(self, dsn: Dsn, timeout: float) -> None:
+        import pg8000.native
+
+        try:
+            conn = pg8000.native.Connection(
+                dsn.user, host=dsn.host, port=dsn.port, database=dsn.database,
+                password=dsn.password, timeout=dsn.connect_timeout or timeout,
+                application_name=dsn.application_name, ssl_context=_ssl_context(dsn.sslmode))
+        except Exception as exc:  # noqa: BLE001 - every way of failing to connect is one error
+            reason = exc.args[0].get("M") if exc.args and isinstance(exc.args[0], dict) else exc
+            cause = exc.__cause__ or exc.__context__
+            detail = f"{reason}" + (f": {cause}" if cause is not None and cause is not exc else "")
+            raise make_error(OperationalError, f"unable to connect to the server at {dsn.where}: "
+                             f"{detail}", "SQLITE_CANTOPEN") from None
+        conn._usock.settimeout(None)  # the timeout bounds connecting, not a long statement
+        for oid in _TEXT_OIDS:
+            conn.register_in_adapter(oid, str)
+        version = conn.parameter_statuses.get("server_version", "")
+        self.dialect = "nano" if "HeliosDB" in version else "postgres"
+        if self.dialect == "nano":
+            conn.register_in_adapter(1000, _vector)
+        self.conn = conn
+        self.server_version = version
+        self.prepared: OrderedDict[tuple, tuple] = OrderedDict()
+        self.bootstrapped = False  # the catalog tables are known to exist on this server
+
+    @property
+    def status(self) -> bytes | None:
+        return self.conn._transaction_status  # b"I" idle, b"T" in a transaction, b"E" failed
+
+    def readable(self) -> bool:
+        """True when the server has sent something unasked: it closed the connection."""
+        sock = self.conn._usock
+        if sock is None:
+            return True
+        try:
+            ready, _, _ = select.select([sock], [], [], 0)
+        except (OSError, ValueError):
+            return True
+        return bool(ready)
+
+    def run(self, sql: str, params: Sequence[Any]):
+        conn = self.conn
+        if not params:
+            return conn.execute_simple(sql)
+        oids = tuple(_OIDS.get(type(v), _UNKNOWN) for v in params)
+        key = (sql, oids)
+        statement = self.prepared.get(key)
+        if statement is None:
+            statement = conn.prepare_statement(sql, oids)
+            self.prepared[key] = statement
+            if len(self.prepared) > PREPARED_PER_SESSION:
+                _, (old_name, _, _) = self.prepared.popitem(last=False)
+                conn.close_prepared_statement(old_name)
+        else:
+            self.prepared.move_to_end(key)
+        name, columns, input_funcs = statement
+        from pg8000.converters import make_params
+
+        return conn.execute_named(name, make_params(conn.py_types, params), columns,
+                                  input_funcs, sql)
+
+    def close(self) -> None:
+        try:
+            self.conn.close()
+        except Exception:  # noqa: BLE001 - closing a dead socket
+            pass
+
+
+class Pool:
+    """Idle sessions per DSN, so connect()/close() in a request loop does not log in each time."""
+
+    def __init__(self) -> None:
+        self._idle: dict[tuple, list[Session]] = {}
+        self._lock = threading.Lock()
+        self.logins = 0  # sessions opened, for tests and the benchmark
+
+    def checkout(self, dsn: Dsn, timeout: float, pooled: bool = True) -> Session:
+        if pooled:
+            with self._lock:
+                idle = self._idle.get(dsn.pool_key, [])
+                while idle:
+                    session = idle.pop()
+                    if not session.readable():
+                        return session
+                    session.close()  # the server closed it while it sat idle (a restart)
+        self.logins += 1
+        return Session(dsn, timeout)
+
+    def checkin(self, dsn: Dsn, session: Session) -> None:
+        try:
+            if session.status != b"I":
+                session.conn.execute_simple("ROLLBACK")
+        except Exception:  # noqa: BLE001 - a session that cannot be reset is not reused
+            session.close()
+            return
+        with self._lock:
+            idle = self._idle.setdefault(dsn.pool_key, [])
+            if len(idle) < IDLE_PER_DSN:
+                idle.append(session)
+                return
+        session.close()
+
+    def clear(self) -> None:
+        with self._lock:
+            sessions = [s for idle in self._idle.values() for s in idle]
+            self._idle.clear()
+        for session in sessions:
+            session.close()
+
+
+POOL = Pool()
+
+
+class PgwireEngine:
+    """The engine seam over one server session."""
+
+    snapshots = False  # the server isolates readers itself
+    shared = True  # other sessions and processes write the same database
+
+    def __init__(self, dsn: Dsn, timeout: float = 5.0, pooled: bool = True) -> None:
+        self._dsn = dsn
+        self._timeout = timeout
+        self._pooled = pooled
+        self._session: Session | None = POOL.checkout(dsn, timeout, pooled)
+        self.dialect = self._session.dialect
+        # Nano 4.31's wire handler refuses ROLLBACK TO SAVEPOINT once a statement has failed in
+        # a transaction (handler.rs: Failed admits only ROLLBACK/COMMIT); PostgreSQL allows it.
+        self.savepoint_recovers = self.dialect == "postgres"
+        self._lost_tx = False  # the connection died inside a transaction
+
+    @property
+    def alive(self) -> bool:
+        return self._session is not None or not self._lost_tx
+
+    @property
+    def bootstrapped(self) -> bool:
+        return self._session is not None and self._session.bootstrapped
+
+    def mark_bootstrapped(self) -> None:
+        if self._session is not None:
+            self._session.bootstrapped = True
+
+    def in_failed_transaction(self) -> bool:
+        return self._session is not None and self._session.status == b"E"
+
+    def _live(self, sql: str) -> Session | None:
+        session = self._session
+        if session is not None:
+            return session
+        if self._lost_tx:
+            if sql.lstrip()[:8].upper().startswith("ROLLBACK"):
+                self._lost_tx = False
+                return None  # the server rolled it back when the connection died
+            raise make_error(OperationalError, f"the connection to the server at "
+                             f"{self._dsn.where} was lost inside a transaction, and the server "
+                             "rolled it back: call rollback() to go on", "SQLITE_IOERR")
+        self._session = POOL.checkout(self._dsn, self._timeout, self._pooled)
+        return self._session
+
+    def _run(self, sql: str, params: Sequence[Any]):
+        session = self._live(sql)
+        if session is None:
+            return None
+        import pg8000
+
+        in_tx = session.status in (b"T", b"E")
+        try:
+            return session.run(sql, params)
+        except pg8000.DatabaseError as exc:
+            fields = exc.args[0] if exc.args and isinstance(exc.args[0], dict) else {"M": str(exc)}
+            raise ServerError(fields) from None
+        except Exception as exc:  # noqa: BLE001 - sorted below
+            if not _is_network_error(exc):
+                if isinstance(exc, pg8000.InterfaceError):
+                    raise ServerError({"M": str(exc)}) from None
+                raise
+            self._session = None
+            session.close()
+            self._lost_tx = in_tx
+            raise _lost(self._dsn, exc) from None
+
+    def query(self, sql: str, params: Sequence[Any]) -> Result:
+        context = self._run(sql, params)
+        if context is None:
+            return Result(None, [], -1)
+        columns = [c["name"] for c in context.columns] if context.columns else None
+        rows = context.rows
+        return Result(columns, [tuple(r) for r in rows] if rows else [], -1)
+
+    def execute(self, sql: str, params: Sequence[Any]) -> int:
+        context = self._run(sql, params)
+        if context is None:
+            return 0
+        count = context.row_count
+        return count if count > 0 else 0
+
+    def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> int:
+        return sum(self.execute(sql, row) for row in rows)
+
+    def close(self) -> None:
+        session, self._session = self._session, None
+        if session is None:
+            return
+        if self._pooled:
+            POOL.checkin(self._dsn, session)
+        else:
+            session.close()
