@@ -15,11 +15,14 @@ engine seam. What lives here is what only the wire knows:
 from __future__ import annotations
 
 import select
-import socket
 import ssl
 import threading
 from collections import OrderedDict
 from typing import Any, Sequence
+
+import pg8000
+import pg8000.native
+from pg8000.converters import make_params
 
 from ..engine import Result
 from ..exceptions import OperationalError, make_error
@@ -73,8 +76,6 @@ def _lost(dsn: Dsn, exc: BaseException) -> OperationalError:
 
 
 def _is_network_error(exc: BaseException) -> bool:
-    import pg8000
-
     if isinstance(exc, (OSError, EOFError)):
         return True
     return isinstance(exc, pg8000.InterfaceError) and str(exc) in (
@@ -94,8 +95,6 @@ class Session:
     """One pg8000 connection and the statements prepared on it."""
 
     def __init__(self, dsn: Dsn, timeout: float) -> None:
-        import pg8000.native
-
         try:
             conn = pg8000.native.Connection(
                 dsn.user, host=dsn.host, port=dsn.port, database=dsn.database,
@@ -150,8 +149,6 @@ class Session:
         else:
             self.prepared.move_to_end(key)
         name, columns, input_funcs = statement
-        from pg8000.converters import make_params
-
         return conn.execute_named(name, make_params(conn.py_types, params), columns,
                                   input_funcs, sql)
 
@@ -257,8 +254,6 @@ class PgwireEngine:
         session = self._live(sql)
         if session is None:
             return None
-        import pg8000
-
         in_tx = session.status in (b"T", b"E")
         try:
             return session.run(sql, params)
