@@ -28,7 +28,7 @@ def wipe(dsn: str) -> None:
         # a Nano 4.31 server keeps a dropped table's CHECKs for the next table of that name
         checks = conn.run("SELECT table_name, constraint_name FROM "
                           "information_schema.table_constraints WHERE constraint_type = 'CHECK' "
-                          "AND table_schema = 'public'")
+                          "AND constraint_schema = 'public'")
         for table, name in checks:
             if re.fullmatch(r"hsq_\w+", name):  # the shim's own (quoted ones cannot be dropped)
                 conn.run(f'ALTER TABLE "{table}" DROP CONSTRAINT {name}')

@@ -14,6 +14,8 @@ engine seam. What lives here is what only the wire knows:
 """
 from __future__ import annotations
 
+import functools
+import re
 import select
 import ssl
 import threading
@@ -32,8 +34,62 @@ PREPARED_PER_SESSION = 256
 IDLE_PER_DSN = 16
 
 # the parameter type each storage class is bound with: the server sees what the binding sees
-_OIDS = {int: 20, float: 701, str: 25, bytes: 17, bool: 16}
+_OIDS = {int: 20, float: 701, str: 25, bytes: 17}
 _UNKNOWN = 0
+# A Nano 4.31 server ignores the types a Parse message declares and takes every parameter as
+# text: `SELECT $1` of 5 comes back as '5', and `$1 + 1` is refused. An explicit cast gives the
+# engine the typed value the binding would have passed.
+_NANO_CASTS = {20: "BIGINT", 701: "DOUBLE PRECISION", 17: "BYTEA"}
+# Statements a Nano 4.31 server runs only through the simple protocol ("Operator not yet
+# implemented" on the extended one). Everything else goes through the extended protocol there,
+# because the simple one (a) types result columns from the first row, so a NULL there makes the
+# column text, and (b) inside a transaction, runs UPDATE/DELETE without seeing the rows that
+# transaction inserted.
+_NANO_EXTENDED = frozenset(("SELECT", "INSERT", "UPDATE", "DELETE", "WITH", "VALUES"))
+_LEADING = re.compile(r"(?:\s+|--[^\n]*(?:\n|$)|/\*.*?\*/)*", re.DOTALL)
+_FIRST_WORD = re.compile(r"[A-Za-z]+")
+# `$N` outside literals, quoted names and comments; LIMIT and OFFSET take only a bare `$N`
+_PLACEHOLDER = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*|/\*.*?\*/"
+                          r"|\b(?:LIMIT|OFFSET)\s+\$\d+|\$(\d+)", re.DOTALL | re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=1024)
+def _nano_simple(sql: str) -> bool:
+    """Whether a Nano server must get `sql` (without parameters) through the simple protocol.
+    (PostgreSQL gets every statement without parameters that way: one round trip.)"""
+    word = _FIRST_WORD.match(sql, _LEADING.match(sql).end())
+    return word is None or word.group(0).upper() not in _NANO_EXTENDED
+
+
+# A Nano 4.31 server describes every aliased RETURNING item as text (returning_schema in lib.rs
+# types only bare column names), so `RETURNING "id" AS "id"` sends 1 as '1'. The shim reads
+# RETURNING rows by position, so a column item can go bare.
+_RETURNING = re.compile(r"\bRETURNING\b")
+_ALIASED_COLUMN = re.compile(r'((?:"(?:[^"]|"")*"\.)?"(?:[^"]|"")*") AS "(?:[^"]|"")*"(?=,|$)')
+
+
+def _bare_returning(sql: str) -> str:
+    match = _RETURNING.search(sql)
+    if match is None:
+        return sql
+    head, tail = sql[:match.end()], sql[match.end():]
+    return head + _ALIASED_COLUMN.sub(r"\1", tail)
+
+
+def _sqlstate(exc: BaseException) -> str:
+    fields = exc.args[0] if exc.args and isinstance(exc.args[0], dict) else {}
+    return fields.get("C", "")
+
+
+def _cast_placeholders(sql: str, oids: Sequence[int]) -> str:
+    """`$N` wrapped in a cast to the type its value is bound as (ints, reals and blobs)."""
+    def cast(match: re.Match) -> str:
+        number = match.group(1)
+        if number is None or not 0 < int(number) <= len(oids):
+            return match.group(0)
+        target = _NANO_CASTS.get(oids[int(number) - 1])
+        return f"CAST(${number} AS {target})" if target else match.group(0)
+    return _PLACEHOLDER.sub(cast, sql)
 
 _TEXT_OIDS = (
     1700,  # numeric: text, as the binding gives it (the shim decides int/float/str)
@@ -135,13 +191,21 @@ class Session:
 
     def run(self, sql: str, params: Sequence[Any]):
         conn = self.conn
-        if not params:
+        if not params and (self.dialect != "nano" or _nano_simple(sql)):
             return conn.execute_simple(sql)
+        params = [int(v) if type(v) is bool else v for v in params]
         oids = tuple(_OIDS.get(type(v), _UNKNOWN) for v in params)
         key = (sql, oids)
         statement = self.prepared.get(key)
         if statement is None:
-            statement = conn.prepare_statement(sql, oids)
+            text = sql
+            if self.dialect == "nano":
+                # a leading comment makes a Nano 4.31 server return no rows for an extended SELECT
+                text = _bare_returning(_cast_placeholders(sql[_LEADING.match(sql).end():], oids))
+            if _UNKNOWN in oids and self.dialect == "postgres":
+                statement = self._prepare_untyped(text, oids)
+            else:
+                statement = conn.prepare_statement(text, oids)
             self.prepared[key] = statement
             if len(self.prepared) > PREPARED_PER_SESSION:
                 _, (old_name, _, _) = self.prepared.popitem(last=False)
@@ -151,6 +215,26 @@ class Session:
         name, columns, input_funcs = statement
         return conn.execute_named(name, make_params(conn.py_types, params), columns,
                                   input_funcs, sql)
+
+    def _prepare_untyped(self, text: str, oids: tuple) -> tuple:
+        """PostgreSQL cannot type a NULL parameter that nothing constrains (`SELECT $1 IS
+        NULL`). SQLite's NULL has no type, so those are declared as text on a second try; inside
+        a transaction the first try runs under a savepoint, so its failure costs nothing."""
+        conn = self.conn
+        guarded = self.status == b"T"
+        if guarded:
+            conn.execute_simple("SAVEPOINT hsq_prepare")
+        try:
+            statement = conn.prepare_statement(text, oids)
+        except pg8000.DatabaseError as exc:
+            if _sqlstate(exc) != "42P18":
+                raise
+            if guarded:
+                conn.execute_simple("ROLLBACK TO SAVEPOINT hsq_prepare")
+            statement = conn.prepare_statement(text, tuple(o or 25 for o in oids))
+        if guarded:
+            conn.execute_simple("RELEASE SAVEPOINT hsq_prepare")
+        return statement
 
     def close(self) -> None:
         try:

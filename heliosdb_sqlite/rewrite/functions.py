@@ -19,9 +19,16 @@ def _case(pairs: list[tuple[exp.Expression, exp.Expression]], default: exp.Expre
     return exp.Case(ifs=[exp.If(this=c, true=v) for c, v in pairs], default=default)
 
 
+def _type_name(x: exp.Expression) -> exp.Expression:
+    """The engine's type name of X as text (PostgreSQL's pg_typeof() is a regtype, which compares
+    with a string only by looking the string up as a type name)."""
+    return exp.Cast(this=exp.Anonymous(this="pg_typeof", expressions=[x.copy()]),
+                    to=exp.DataType.build("TEXT"))
+
+
 def _typeof(args: list[exp.Expression]) -> exp.Expression:
     x = args[0]
-    pg_type = exp.Anonymous(this="pg_typeof", expressions=[x.copy()])
+    pg_type = _type_name(x)
 
     def is_one_of(*names: str) -> exp.Expression:
         return exp.In(this=pg_type.copy(), expressions=[exp.Literal.string(n) for n in names])
@@ -38,8 +45,7 @@ def _hex(args: list[exp.Expression]) -> exp.Expression:
     x = args[0]
     as_bytes = exp.Cast(this=exp.Cast(this=x.copy(), to=exp.DataType.build("TEXT")),
                         to=exp.DataType.build("BYTEA"))
-    is_blob = exp.EQ(this=exp.Anonymous(this="pg_typeof", expressions=[x.copy()]),
-                     expression=exp.Literal.string("bytea"))
+    is_blob = exp.EQ(this=_type_name(x), expression=exp.Literal.string("bytea"))
     blob = _case([(is_blob, exp.Cast(this=x.copy(), to=exp.DataType.build("BYTEA")))], as_bytes)
     text = exp.Cast(this=blob, to=exp.DataType.build("TEXT"))
     hex_text = exp.Upper(this=exp.Substring(this=text, start=exp.Literal.number(3)))

@@ -155,6 +155,21 @@ def int64_min_literal(tree: exp.Expression, ctx: Context) -> exp.Expression:
     return tree
 
 
+def real_numbers(tree: exp.Expression, ctx: Context) -> exp.Expression:
+    """SQLite's 1.5 and avg() are reals (IEEE doubles); PostgreSQL makes both NUMERIC, which
+    prints 7.0 / 2 as 3.5000000000000000 and 0.1 + 0.2 as 0.3. Nano already uses doubles."""
+    if ctx.dialect != "postgres":
+        return tree
+    for node in list(tree.find_all(exp.Literal)):
+        if not node.is_string and not node.this.lower().startswith("0x") and \
+                any(ch in node.this for ch in ".eE"):
+            node.replace(exp.Cast(this=node.copy(), to=exp.DataType.build("DOUBLE PRECISION")))
+    for node in list(tree.find_all(exp.Avg)):
+        if not isinstance(node.parent, exp.Cast):
+            node.replace(exp.Cast(this=node.copy(), to=exp.DataType.build("DOUBLE PRECISION")))
+    return tree
+
+
 def _filter_position(node: exp.Expression) -> bool:
     """True if only the truth of `node` matters (it sits in WHERE/HAVING/ON under AND/OR)."""
     parent = node.parent

@@ -226,6 +226,7 @@ PIPELINE: tuple[Transform, ...] = (
     semantics.str_position,
     semantics.blob_comparisons,
     semantics.int64_min_literal,
+    semantics.real_numbers,
     division_by_zero,
     blob_literals,
     shielded_strings,
