@@ -238,8 +238,9 @@ class Database:
         timeout, then "database is locked"."""
         deadline = time.monotonic() + max(timeout, 0.0)
         delay = 0.001
-        while not self.engine.query("SELECT pg_try_advisory_xact_lock($1) AS x",
-                                    (_lock_key(table),)).rows[0][0]:
+        # as 1/0: a Nano 4.31 server sends this boolean as the text 't' or 'f' (both truthy)
+        while not self.engine.query("SELECT CASE WHEN pg_try_advisory_xact_lock($1) THEN 1 "
+                                    "ELSE 0 END AS x", (_lock_key(table),)).rows[0][0]:
             if time.monotonic() >= deadline:
                 raise make_error(OperationalError, "database is locked", "SQLITE_BUSY")
             time.sleep(delay)

@@ -134,6 +134,28 @@ def test_uncommitted_rows_are_private(dsn):
         b.close()
 
 
+def test_rowid_assignment_waits_for_the_writer_holding_it(dsn):
+    """A transaction that assigned rowids in a table holds them until it ends: another
+    writer waits up to its timeout, then gets SQLite's "database is locked"."""
+    a = heliosdb_sqlite.connect(":memory:", dsn=dsn)
+    b = heliosdb_sqlite.connect(":memory:", dsn=dsn, timeout=0.3)
+    try:
+        a.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)")
+        a.commit()
+        a.execute("INSERT INTO t (v) VALUES ('a')")
+        started = time.monotonic()
+        with pytest.raises(heliosdb_sqlite.OperationalError, match="database is locked"):
+            b.execute("INSERT INTO t (v) VALUES ('b')")
+        assert time.monotonic() - started >= 0.3
+        b.rollback()
+        a.commit()
+        assert b.execute("INSERT INTO t (v) VALUES ('b')").lastrowid == 2
+        b.commit()
+    finally:
+        a.close()
+        b.close()
+
+
 def test_error_inside_transaction(dsn):
     """PostgreSQL undoes just the failed statement (a savepoint around it), as SQLite does. A
     Nano 4.31 server cannot: the transaction is rolled back, and the connection says so on every
@@ -260,12 +282,6 @@ WRITER = textwrap.dedent("""
 
 
 def test_two_processes_writing_lose_nothing(dsn):
-    if "heliosdb" in dsn.rsplit("/", 1)[-1]:
-        # Seen in CI: on a Nano 4.31 server the MAX(rowid) read after the advisory lock can come
-        # from the transaction's older snapshot, so two writers may pick the same rowid. The
-        # loser gets IntegrityError, not lost data. Open: retry an auto-assigned rowid, or read
-        # the MAX with a fresh snapshot.
-        pytest.xfail("Nano server: a rowid race is still possible (see the comment above)")
     setup = heliosdb_sqlite.connect(":memory:", dsn=dsn)
     setup.execute("CREATE TABLE t (who TEXT, n INTEGER)")
     setup.commit()
