@@ -138,7 +138,10 @@ RULES: list[Rule] = [
     (re.compile(r"Key already exists in (?P<kind>PRIMARY KEY|UNIQUE) index"), _unnamed_unique),
     (re.compile(r"Duplicate key", re.I), _unnamed_unique),
     (re.compile(r"CHECK constraint '\"?(?P<name>[^'\"]+)\"?'", re.I), _check),
+    (re.compile(r'violates check constraint "(?P<name>[^"]+)"', re.I), _check),  # PostgreSQL
     (re.compile(r"Cannot cast '.*' to (?:INT|FLOAT)\d", re.S), _mismatch),
+    (re.compile(r'invalid input syntax for type (?:bigint|integer|double precision|numeric|'
+                r'boolean): ".*"', re.S), _mismatch),  # PostgreSQL
     (re.compile(r"(?:NOT NULL constraint|null value in column)[^\"']*[\"'](?P<col>[^\"']+)[\"']"
                 r"(?:[^\"']*(?:relation|table) [\"'](?P<table>[^\"']+)[\"'])?", re.I), _not_null),
     (re.compile(r"CHECK constraint|violates check constraint", re.I),
@@ -153,8 +156,10 @@ RULES: list[Rule] = [
                 r"|column (?P<c2>\S+) does not exist", re.I),
      lambda m, c, t: make_error(
          OperationalError, f"no such column: {m.group('name') or m.group('col') or m.group('c2')}")),
-    (re.compile(r"Unknown (?:scalar |aggregate |table )?function:? '?(?P<name>[\w.]+)", re.I),
-     _simple(OperationalError, "no such function: {name}")),
+    (re.compile(r"Unknown (?:scalar |aggregate |table )?function:? '?(?P<name>[\w.]+)"
+                r"|^function (?P<name2>\w+)\([^)]*\) does not exist", re.I),
+     lambda m, c, t: make_error(
+         OperationalError, f"no such function: {m.group('name') or m.group('name2')}")),
     (re.compile(r"ambiguous", re.I),
      _simple(OperationalError, "ambiguous column name")),
     (re.compile(r"already exists", re.I), _simple(OperationalError, "object already exists")),

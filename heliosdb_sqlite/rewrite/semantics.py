@@ -170,6 +170,27 @@ def real_numbers(tree: exp.Expression, ctx: Context) -> exp.Expression:
     return tree
 
 
+def concat_text(tree: exp.Expression, ctx: Context) -> exp.Expression:
+    """group_concat() and || join any values as text; PostgreSQL's string_agg() takes only
+    text, and its || needs a text operand."""
+    if ctx.dialect != "postgres":
+        return tree
+    for node in list(tree.find_all(exp.DPipe)):
+        for key in ("this", "expression"):
+            operand = node.args[key]
+            is_text = (isinstance(operand, exp.Literal) and operand.is_string) or isinstance(
+                operand, exp.DPipe) or (isinstance(operand, exp.Cast) and operand.to.is_type("text"))
+            if not is_text:
+                operand.replace(exp.Cast(this=operand.copy(), to=exp.DataType.build("TEXT")))
+    for node in list(tree.find_all(exp.GroupConcat)):
+        holder = node.this.this if isinstance(node.this, exp.Order) else node
+        value = holder.this
+        targets = value.expressions if isinstance(value, exp.Distinct) else [value]
+        for target in list(targets):
+            target.replace(exp.Cast(this=target.copy(), to=exp.DataType.build("TEXT")))
+    return tree
+
+
 def _filter_position(node: exp.Expression) -> bool:
     """True if only the truth of `node` matters (it sits in WHERE/HAVING/ON under AND/OR)."""
     parent = node.parent

@@ -227,6 +227,7 @@ PIPELINE: tuple[Transform, ...] = (
     semantics.blob_comparisons,
     semantics.int64_min_literal,
     semantics.real_numbers,
+    semantics.concat_text,
     division_by_zero,
     blob_literals,
     shielded_strings,
