@@ -382,6 +382,8 @@ class Connection:
             if not self._schema_moved(err):
                 raise
             plan = self._plan(sql)
+        if plan.unresolved and self._db.shared and not self._in_tx and self._refresh():
+            plan = self._plan(sql)  # another session created a table this statement names
         if plan.tx is not None:
             self._trace_sql(sql)
             self._control(plan)

@@ -125,11 +125,20 @@ def _query(verb, tree, sql, tokens, params, catalog, dialect) -> Plan:
     for select in tree.find_all(exp.Select):
         expand_stars(select, catalog)
     result_shape = shape(tree, sql, tokens, catalog)
+    unresolved = _names_unknown_table(tree, catalog)
     ctx = Context(catalog, dialect)
     tree = apply(tree, ctx)
     step = Step(engine_sql(tree), tuple(ctx.params), True)
     return Plan("SELECT", params, (step,), result_shape, coercions=coercions,
-                schema_version=catalog.version)
+                schema_version=catalog.version, unresolved=unresolved)
+
+
+def _names_unknown_table(tree: exp.Expression, catalog: Catalog) -> bool:
+    """True if the query reads a table or view the catalog does not know (CTEs aside)."""
+    ctes = {cte.alias.lower() for cte in tree.find_all(exp.CTE)}
+    return any(t.name and not t.args.get("db") and t.name.lower() not in ctes
+               and catalog.relation(t.name) is None and catalog.kind(t.name) is None
+               for t in tree.find_all(exp.Table))
 
 
 def _limit_params(tree: exp.Expression):

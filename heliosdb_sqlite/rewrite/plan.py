@@ -90,6 +90,7 @@ class Plan:
     on_commit: str | None = None
     batch: bool = False  # executemany may send all rows to the engine as one batch
     schema_version: int = 0
+    unresolved: bool = False  # names a table the catalog does not know (yet, on a shared database)
     is_read: bool = field(default=False, init=False)  # a plain query: one engine read, no writes
 
     @property
