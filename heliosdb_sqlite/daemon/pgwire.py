@@ -113,6 +113,13 @@ def _vector(text: str) -> list[float] | str:
     return text
 
 
+def _connect_within(timeout: float) -> float:
+    """Seconds to wait for the server to answer a login. sqlite3's `timeout` bounds waiting for
+    a lock; 0 there means "never wait for a lock", not "give up connecting at once" (a socket
+    timeout of 0 is a non-blocking connect, which always fails)."""
+    return timeout if timeout > 0 else 5.0
+
+
 def _ssl_context(mode: str) -> Any:
     if mode in ("disable", "allow"):
         return False
@@ -154,7 +161,7 @@ class Session:
         try:
             conn = pg8000.native.Connection(
                 dsn.user, host=dsn.host, port=dsn.port, database=dsn.database,
-                password=dsn.password, timeout=dsn.connect_timeout or timeout,
+                password=dsn.password, timeout=dsn.connect_timeout or _connect_within(timeout),
                 application_name=dsn.application_name, ssl_context=_ssl_context(dsn.sslmode))
         except Exception as exc:  # noqa: BLE001 - every way of failing to connect is one error
             reason = exc.args[0].get("M") if exc.args and isinstance(exc.args[0], dict) else exc
