@@ -49,6 +49,40 @@ def daemon_dsn() -> str | None:
     return os.environ.get("HELIOSDB_DSN") or None
 
 
+def fresh_per_test(module: Any):
+    """In daemon mode, wrap `module.connect` to track connections and return a reset() that
+    closes every connection still open (CPython's tests often leave theirs to the garbage
+    collector, and an open one can hold locks on the server) and empties the server database.
+    Call it before each test. Outside daemon mode, returns None."""
+    dsn = daemon_dsn()
+    if dsn is None:
+        return None
+    opened: weakref.WeakSet = weakref.WeakSet()
+    original = module.connect
+
+    def connect(*args: Any, **kwargs: Any) -> Any:
+        conn = original(*args, **kwargs)
+        try:
+            opened.add(conn)
+        except TypeError:
+            pass
+        return conn
+
+    def reset() -> None:
+        for conn in list(opened):
+            try:
+                conn.close()
+            except Exception:  # noqa: BLE001 - a half-made or already broken connection
+                pass
+        opened.clear()
+        wipe(dsn)
+
+    module.connect = connect
+    if hasattr(module, "dbapi2"):
+        module.dbapi2.connect = connect
+    return reset
+
+
 def fresh_on_connect(module: Any) -> None:
     """In daemon mode, make `module.connect()` empty the server database whenever no other
     connection made through it is open: sequential tests each start from nothing, as they do on

@@ -115,6 +115,9 @@ def _alarm(signum: int, frame: object) -> None:
     raise _TestTimeout("test exceeded the per-test time limit")
 
 
+_RESET = None  # set by install_module in daemon mode: empties the server database
+
+
 class _RecordingResult(unittest.TestResult):
     """Keeps one status per test; a failing subtest fails its test. Arms a per-test alarm so a
     hung test becomes an error instead of hanging the run."""
@@ -132,6 +135,8 @@ class _RecordingResult(unittest.TestResult):
 
     def startTest(self, test: unittest.TestCase) -> None:
         super().startTest(test)
+        if _RESET is not None:
+            _RESET()
         if self.timeout > 0:
             signal.setitimer(signal.ITIMER_REAL, self.timeout)
 
@@ -174,8 +179,9 @@ def install_module(name: str) -> ModuleType:
     # Import the module first, so that a stdlib sqlite3 it uses internally is the real one.
     module = importlib.import_module(name)
     if name != "sqlite3":
-        from tests.daemon_reset import fresh_on_connect
-        fresh_on_connect(module)  # daemon mode: each test starts on an empty server database
+        from tests.daemon_reset import fresh_per_test
+        global _RESET
+        _RESET = fresh_per_test(module)  # daemon mode: each test starts on an empty database
     # The stdlib's C iterdump() imports "sqlite3.dump" by name; keep the real one loaded so
     # that a module delegating to stdlib connections is not broken by this harness.
     with contextlib.suppress(ImportError):
