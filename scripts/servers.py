@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -132,7 +133,11 @@ def stop_postgres(data: str) -> None:
 def start() -> dict:
     os.makedirs(STATE_DIR, exist_ok=True)
     stop(quiet=True)
-    nano = NanoServer().start(os.path.join(STATE_DIR, "nano.log"))
+    # on disk: an in-memory Nano 4.31 server keeps the memory of dropped tables, and the suites'
+    # create-and-drop churn reaches its 1 GB per-user limit ("Memory limit exceeded")
+    nano_data = os.path.join(STATE_DIR, "nanodata")
+    shutil.rmtree(nano_data, ignore_errors=True)
+    nano = NanoServer(data_dir=nano_data).start(os.path.join(STATE_DIR, "nano.log"))
     state = {"nano_pid": nano.process.pid, "nano_dsn": nano.dsn}
     pg_port = free_port()
     state["pg_data"] = start_postgres(pg_port)
