@@ -174,6 +174,10 @@ class Session:
             conn.register_in_adapter(oid, str)
         version = conn.parameter_statuses.get("server_version", "")
         self.dialect = "nano" if "HeliosDB" in version else "postgres"
+        # PostgreSQL gets text as an untyped literal, so the column or operator it meets types
+        # it, as SQLite's affinity does: '3' compared with an INTEGER column is 3, and 'x'
+        # bound into one is SQLite's "datatype mismatch" rather than a type error at Parse
+        self.oids = _OIDS if self.dialect == "nano" else {**_OIDS, str: _UNKNOWN}
         if self.dialect == "nano":
             conn.register_in_adapter(1000, _vector)
         self.conn = conn
@@ -201,7 +205,7 @@ class Session:
         if not params and (self.dialect != "nano" or _nano_simple(sql)):
             return conn.execute_simple(sql)
         params = [int(v) if type(v) is bool else v for v in params]
-        oids = tuple(_OIDS.get(type(v), _UNKNOWN) for v in params)
+        oids = tuple(self.oids.get(type(v), _UNKNOWN) for v in params)
         key = (sql, oids)
         statement = self.prepared.get(key)
         if statement is None:
