@@ -8,7 +8,7 @@ import warnings
 from dataclasses import replace
 from typing import Any, Callable, Iterable
 
-from . import storage
+from . import storage, udf
 from .cursor import Cursor
 from .errors import engine_error, is_engine_panic
 from .exceptions import (
@@ -16,6 +16,7 @@ from .exceptions import (
     NotSupportedError, OperationalError, ProgrammingError, Warning, make_error,
 )
 from .rewrite.plan import AUTO_ROWID, CHANGES, ROWID_BASE, TOTAL_CHANGES, Plan
+from .udf_calls import TRACEBACKS as _callback_tracebacks, unraisable
 from .values import COERCIONS, adapt, as_converter_input, bind
 
 LEGACY_TRANSACTION_CONTROL = -1
@@ -26,6 +27,7 @@ _PROTOCOL = _stdlib.PrepareProtocol
 class Connection:
     _closed = True
     _initialized = False
+    _udf: udf.Registry | None = None  # what create_* registered (udf.py); None: nothing
     Warning = Warning
     Error = Error
     InterfaceError = InterfaceError
@@ -75,6 +77,7 @@ class Connection:
         self._trace: Callable[[str], Any] | None = None
         self._interrupted = False
         self._running = False
+        self._udf = None  # a reopened connection, like a new sqlite3 handle, has no functions
         self._session = _Session(self)
 
     # -- guards ------------------------------------------------------------------------------
@@ -376,6 +379,8 @@ class Connection:
 
     def _execute(self, cursor: Cursor, sql: str, parameters: Any, many: bool,
                  implicit_begin: bool = True) -> None:
+        if self._udf is not None and udf.execute(self, cursor, sql, parameters, implicit_begin):
+            return
         try:
             plan = self._plan(sql)
         except OperationalError as err:
@@ -430,8 +435,10 @@ class Connection:
             raise engine_error(exc, self._db.catalog) from None
 
     def _run(self, cursor: Cursor, plan: Plan, values: list, sql: str,
-             implicit_begin: bool, replan: Callable[[], tuple[Plan, list]] | None = None) -> int:
-        """Carry out a plan's engine steps under the database lock; the affected row count."""
+             implicit_begin: bool, replan: Callable[[], tuple[Plan, list]] | None = None,
+             raw: bool = False) -> int:
+        """Carry out a plan's engine steps under the database lock; the affected row count.
+        `raw`: rows stay SQLite values (no text_factory, no converters), for udf.py."""
         if self._db.read_only and not plan.is_read:
             raise make_error(OperationalError, "attempt to write a readonly database",
                              "SQLITE_READONLY")
@@ -448,7 +455,7 @@ class Connection:
             if snapshot is not None:
                 # another connection's transaction is open: read the last committed state, as a
                 # SQLite reader does, instead of waiting for it
-                return self._read_snapshot(cursor, plan, values, snapshot)
+                return self._read_snapshot(cursor, plan, values, snapshot, raw)
         if not self._in_tx:
             db.lock.acquire(self, self.timeout)
             if db.shared:
@@ -530,17 +537,18 @@ class Connection:
             raise make_error(OperationalError, "interrupted", "SQLITE_INTERRUPT")
         if plan.shape is not None and cursor._rows:
             # converters and factories are the application's code: their errors are its own
-            cursor._rows = self._shape_rows(plan, cursor._rows)
-            cursor._convert = self._fetch_converter(plan)
+            cursor._rows = self._shape_rows(plan, cursor._rows, raw)
+            cursor._convert = None if raw else self._fetch_converter(plan)
         return affected
 
-    def _read_snapshot(self, cursor: Cursor, plan: Plan, values: list, snapshot: Any) -> int:
+    def _read_snapshot(self, cursor: Cursor, plan: Plan, values: list, snapshot: Any,
+                       raw: bool = False) -> int:
         try:
             self._read(cursor, plan, values, snapshot)
         except Exception as exc:
             raise engine_error(exc, self._db.catalog) from None
-        cursor._rows = self._shape_rows(plan, cursor._rows)
-        cursor._convert = self._fetch_converter(plan)
+        cursor._rows = self._shape_rows(plan, cursor._rows, raw)
+        cursor._convert = None if raw else self._fetch_converter(plan)
         return 0
 
     def _read(self, cursor: Cursor, plan: Plan, values: list, engine: Any) -> int:
@@ -555,6 +563,39 @@ class Connection:
         cursor._pos = 0
         cursor.description = description
         return 0
+
+    def _udf_query(self, cursor: Cursor, sql: str, inner_sql: str, values: list,
+                   implicit_begin: bool) -> tuple[tuple, tuple, list]:
+        """Run the engine query udf.py made for `sql`, with the statement's bound values:
+        (column names, declared types, rows as SQLite values)."""
+        plan = self._plan(inner_sql)
+        try:
+            self._run(cursor, plan, self._coerce(plan, list(values)), sql, implicit_begin,
+                      raw=True)
+        except OperationalError as err:
+            if not self._schema_moved(err):
+                raise
+            plan = self._plan(inner_sql)
+            self._run(cursor, plan, self._coerce(plan, list(values)), sql, implicit_begin,
+                      raw=True)
+        shape = plan.shape
+        if shape is not None and shape.names is not None:
+            names = shape.names
+            decltypes = shape.decltypes or (None,) * len(names)
+        else:
+            names = tuple(d[0] for d in cursor.description or ())
+            decltypes = (None,) * len(names)
+        return names, decltypes, cursor._rows
+
+    def _udf_result(self, cursor: Cursor, rows: list, names: list, decltypes: list) -> None:
+        """The rows udf.py computed, shaped as any result: text_factory, names, converters."""
+        text_factory = self.text_factory
+        if text_factory is not str:
+            rows = [tuple(_text(v, text_factory) for v in r) for r in rows]
+        shown = [_colname(n) for n in names] if self.detect_types & PARSE_COLNAMES else names
+        cursor._set_result(rows, _description(shown))
+        cursor._convert = self._row_converter(names, decltypes) if self.detect_types else None
+        cursor.lastrowid = self._last_rowid
 
     def _steps(self, cursor: Cursor, plan: Plan, values: list) -> int:
         db = self._db
@@ -596,13 +637,13 @@ class Connection:
         names = plan.shape.names
         return None if names is None else _description(tuple(_colname(n) for n in names))
 
-    def _shape_rows(self, plan: Plan, rows: list) -> list:
+    def _shape_rows(self, plan: Plan, rows: list, raw: bool = False) -> list:
         if plan.shape.converts:
             converters = plan.shape.converters
             rows = [tuple(v if c is None or v is None else c(v) for c, v in zip(converters, r))
                     for r in rows]
         text_factory = self.text_factory
-        if text_factory is not str:
+        if text_factory is not str and not raw:
             rows = [tuple(_text(v, text_factory) for v in r) for r in rows]
         return rows
 
@@ -611,15 +652,17 @@ class Connection:
         (as sqlite3 does: their errors surface at fetch time)."""
         if not self.detect_types or plan.shape is None:
             return None
-        funcs = self._type_converters(plan)
+        return self._row_converter(plan.shape.names or (), plan.shape.decltypes)
+
+    def _row_converter(self, names, decltypes):
+        funcs = self._type_converters(names, decltypes)
         if not any(funcs):
             return None
         return lambda row: tuple(_convert(f, v) for f, v in zip(funcs, row))
 
-    def _type_converters(self, plan: Plan) -> list:
+    def _type_converters(self, names, decltypes) -> list:
         converters = _stdlib.converters
-        names = plan.shape.names or ()
-        decltypes = plan.shape.decltypes or (None,) * len(names)
+        decltypes = decltypes or (None,) * len(names)
         out = []
         for name, decl in zip(names, decltypes):
             func = None
@@ -633,6 +676,8 @@ class Connection:
         return out
 
     def _executemany(self, cursor: Cursor, sql: str, seq_of_parameters: Iterable) -> None:
+        if self._udf is not None:
+            udf.check_many(self, sql)
         plan = self._plan(sql)
         if plan.returns_rows and plan.verb == "SELECT":
             raise ProgrammingError("executemany() can only execute DML statements.")
@@ -824,11 +869,7 @@ class Connection:
                 self._trace(sql)
             except Exception as exc:
                 if _callback_tracebacks[0]:
-                    import sys
-                    import types
-                    sys.unraisablehook(types.SimpleNamespace(
-                        exc_type=type(exc), exc_value=exc, exc_traceback=exc.__traceback__,
-                        err_msg="Exception ignored in trace callback", object=self._trace))
+                    unraisable(exc, self._trace, "Exception ignored in trace callback")
 
     def interrupt(self) -> None:
         if self._closed:
@@ -852,30 +893,19 @@ class Connection:
         raise NotSupportedError(f"{feature} is not supported by heliosdb_sqlite: the engine "
                                 "cannot call back into Python")
 
+    # Registered functions and collations run in Python on the rows of an engine query, where
+    # that is possible (see udf_plan.py); elsewhere they raise NotSupportedError.
     def create_function(self, name, narg, func, *, deterministic=False) -> None:
-        if func is None:
-            self._check()
-            return
-        self._unsupported("create_function")
+        udf.create_function(self, name, narg, func, deterministic)
 
     def create_aggregate(self, name, n_arg, aggregate_class) -> None:
-        if aggregate_class is None:
-            self._check()
-            return
-        self._unsupported("create_aggregate")
+        udf.create_aggregate(self, name, n_arg, aggregate_class)
 
     def create_window_function(self, name, num_params, aggregate_class, /) -> None:
-        if aggregate_class is None:
-            self._check()
-            return
-        self._unsupported("create_window_function")
+        udf.create_window_function(self, name, num_params, aggregate_class)
 
-    def create_collation(self, name, callable_) -> None:
-        self._check()
-        if callable_ is not None and not callable(callable_):
-            raise TypeError("parameter must be callable")
-        if callable_ is not None:
-            self._unsupported("create_collation")
+    def create_collation(self, name, callable_, /) -> None:
+        udf.create_collation(self, name, callable_)
 
     def set_authorizer(self, authorizer_callback) -> None:
         if authorizer_callback is None:
@@ -914,6 +944,8 @@ class Connection:
         old = self.getlimit(category)
         if limit >= 0:
             self._session.limits[category] = min(limit, _LIMITS[category])
+            if category == FUNCTION_ARG_LIMIT:
+                udf.set_arg_limit(self, self._session.limits[category])
         return old
 
 
@@ -1069,8 +1101,8 @@ PARSE_COLNAMES = 2
 _LIMITS = {0: 1000000000, 1: 1000000000, 2: 2000, 3: 1000, 4: 500, 5: 250000000, 6: 127,
            7: 50000, 8: 10, 9: 32766, 10: 1000, 11: 1000}
 
-_callback_tracebacks = [False]
 SQL_LENGTH_LIMIT = 1  # SQLITE_LIMIT_SQL_LENGTH
+FUNCTION_ARG_LIMIT = 6  # SQLITE_LIMIT_FUNCTION_ARG
 VARIABLE_LIMIT = 9  # SQLITE_LIMIT_VARIABLE_NUMBER
 
 

@@ -26,6 +26,9 @@ def _bind_int(value: int) -> int:
 
 def _bind_blob(value: Any) -> bytes:
     # The binding reads a bytearray as a VECTOR; SQLite treats every buffer as a BLOB.
+    if type(value) is memoryview and not value.c_contiguous:
+        # sqlite3 asks for a simple (C-contiguous) buffer
+        raise BufferError("memoryview: underlying buffer is not C-contiguous")
     return bytes(value)
 
 

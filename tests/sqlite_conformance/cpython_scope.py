@@ -33,16 +33,9 @@ OUT_OF_SCOPE: dict[str, str] = {
     "Authorizer*Tests": "authorizer callbacks receive action codes from SQLite's statement compiler",
 }
 
-CALLBACKS = ("user-defined functions, aggregates and collations: the engine cannot call back "
-             "into Python (create_* raise NotSupportedError naming the feature)")
-
 KNOWN_GAPS: dict[str, str] = {
-    "test_userfunctions.*": CALLBACKS,
-    "CollationTests": CALLBACKS,
-    "RegressionTests.test_collation": CALLBACKS,
-    "RegressionTests.test_executescript_step_through_select": CALLBACKS,
-    "RegressionTests.test_table_lock_cursor_non_readonly_select": CALLBACKS,
-    "RegressionTests.test_bpo37347": "set_progress_handler: the engine cannot call back into Python",
+    "RegressionTests.test_bpo37347": "set_progress_handler and set_authorizer: the engine cannot "
+                                     "call back into Python (NotSupportedError)",
     "BackupTests.test_database_source_name": "ATTACH DATABASE is not supported",
     "OpenTests.test_open_with_undecodable_path": "the engine opens paths as UTF-8 text",
     "OpenTests.test_open_undecodable_uri": "the engine opens paths as UTF-8 text",
