@@ -53,3 +53,67 @@ DIFFERS: dict[str, dict[str, str]] = {
 DIFFERS["repl"] = {
     **DIFFERS["binding"],
 }
+
+# Daemon mode on a Nano server: the same engine as the binding, so its differences, and two of
+# the server's wire handler (Nano 4.31).
+TX_ABORT = ("a Nano server rolls the whole transaction back when one statement in it fails (its "
+            "wire handler refuses ROLLBACK TO SAVEPOINT after an error), so SQLite's "
+            "statement-level undo cannot be kept: later statements raise OperationalError until "
+            "rollback()")
+TEXT_DESCRIBED = ("a Nano server describes some result columns as text whatever their values "
+                  "(coalesce()/ifnull(), and RETURNING items other than plain columns), so "
+                  "numbers there arrive as strings")
+DIFFERS["daemon-nano"] = {
+    **DIFFERS["binding"],
+    **{name: TX_ABORT for name in (
+        "batch_insert_failure_midway", "errors_unique_integer_primary_key",
+        "errors_update_or_abort_fail_rollback", "errors_unique_column", "errors_unique_on_update",
+        "errors_not_null", "errors_check_constraint", "errors_connection_usable_after_errors",
+        "errors_insert_or_abort_fail_rollback", "tx_failed_statement_keeps_transaction",
+        "values_integer_primary_key_rejects_text")},
+    "returning_names_as_written": TEXT_DESCRIBED,
+    "values_null_handling": TEXT_DESCRIBED,
+}
+
+# Daemon mode on PostgreSQL 16: a strictly typed engine too, with its own expression rules.
+PG_TYPES = TYPES.replace("Nano columns", "PostgreSQL columns")
+DIFFERS["daemon-pg"] = {
+    **{name: PG_TYPES for name in (
+        "values_untyped_column", "values_affinity_rules", "values_datetime_column",
+        "values_integer_column", "values_real_column", "values_numeric_column",
+        "values_boolean_column", "values_text_column", "values_blob_column",
+        "types_decltypes_converter")},
+    "values_order_mixed_types": PG_TYPES + "; mixed classes cannot sort in SQLite's class order",
+    "values_real_column_negative_zero": "PostgreSQL keeps -0.0; SQLite stores 0.0",
+    "cursor_executescript_trigger_body": "CREATE TRIGGER is not supported by heliosdb_sqlite",
+    "errors_raise_in_trigger": "CREATE TRIGGER is not supported by heliosdb_sqlite",
+    "errors_foreign_key_enforced": "foreign keys are recorded, not enforced, even with "
+                                   "PRAGMA foreign_keys = ON",
+    "values_bare_column_with_group_by": "PostgreSQL rejects a bare column in an aggregate query",
+    "cursor_text_invalid_utf8": "text is always valid UTF-8 in PostgreSQL",
+    "cursor_text_factory_bytes_invalid_utf8": "text is always valid UTF-8 in PostgreSQL",
+    "values_select_text_embedded_nul": "PostgreSQL text cannot hold a NUL character",
+    "params_in_expressions": "a text parameter in arithmetic is not converted to a number",
+    "params_int_text_comparison_affinity": "an integer compared with a TEXT column is a type "
+                                           "error in PostgreSQL, not a text comparison",
+    "params_blob_compare": "a text parameter compared with a BLOB column is a type error in "
+                           "PostgreSQL",
+    "values_comparison_across_types": "PostgreSQL converts '1' to a number to compare it with 1",
+    "values_cast": "CAST follows PostgreSQL rules ('12abc' is an error, not 12)",
+    "values_int_arithmetic_overflow_to_real": "integer overflow is an error, not a real",
+    "values_float_repr": "a double overflowing to infinity is an error in PostgreSQL",
+    "values_blob_functions": "a blob compares equal to its text and CAST(blob AS TEXT) gives "
+                             "its \\x form",
+    "values_unicode_functions": "upper()/lower() fold non-ASCII letters too",
+    "errors_no_such_function": "wrong argument counts are reported as syntax errors",
+    "errors_statement_atomic": "lastrowid after a failed multi-row INSERT is not advanced",
+}
+DIFFERS["daemon-nano"]["udf_scalar_errors"] = TX_ABORT
+NUL_TEXT = "PostgreSQL text cannot hold a NUL character (the case's data has one)"
+DIFFERS["daemon-pg"].update({
+    "udf_scalar_argument_types": NUL_TEXT,
+    "udf_text_factory": NUL_TEXT,
+    "udf_aggregate": NUL_TEXT,
+    "udf_partial_index": "PostgreSQL evaluates a partial index's WHERE itself, so it cannot call "
+                         "a Python function there (a Nano engine ignores that WHERE)",
+})

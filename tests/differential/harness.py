@@ -36,9 +36,8 @@ def engines_present() -> list[str]:
         pass
     if find_binary() is not None:
         present.append("repl")
-    # Daemon engines join the strict per-case run once their differences are triaged into
-    # differs.py; until then the corpus's daemon scores come from differential.py (see
-    # docs/compatibility.md) and tests/test_daemon.py covers the transport.
+    # Daemon engines run when scripts/test.sh asks (it starts the servers): a developer's plain
+    # `pytest` with DSNs exported for other work does not wipe those servers' databases.
     if os.environ.get("HELIOSDB_TEST_DAEMON_CORPUS"):
         present.extend(name for name in DAEMONS if name in ENGINES)
     return present
