@@ -46,10 +46,26 @@ Engine facts (Nano 4.31.1, measured) that shaped the SQL:
 - Casting a timestamp to TEXT wraps it in quote characters: text comes from TO_CHAR only.
 - Integer literal arithmetic past 32 bits panics in the constant folder: every product that can
   pass 2^31 has a BIGINT operand.
+
+PostgreSQL (dialect "postgres") takes the same expressions, except where it differs (`_pg()`):
+- Its calendar has no year 0: 1 BC precedes 1 AD, and TO_CHAR's YYYY prints a year BC by its
+  number BC. Year 0000 is read as 1 BC and literals before year 1 are written BC (_timestamp);
+  a year that may lie before 1 is printed from DATE_PART (_astronomical_year).
+- Its cast reads more than SQLite's layouts (words such as 'today', hour 24 as the next day),
+  rounds past the microsecond, and fails on a day past the month's end with an error that reads
+  as an overflow: a text is matched against SQLite's layouts (`~` is cheap there) and checked
+  with PG_INPUT_IS_VALID (PostgreSQL 16) first, and other text fails naming its value. With the
+  regular expression it reads 'HH:MM' with a zone and any zero zone ('Z', '+00:00', '-00:00').
+- NOW() and TO_TIMESTAMP() are in the session's time zone: they are read AT TIME ZONE 'UTC'.
+- CAST(double AS BIGINT) rounds where C truncates: FLOOR first (_int64).
+- Timestamps keep microseconds: a literal's digits past them are cut.
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime
+import functools
 import re
 import sqlite3
 import struct
@@ -61,6 +77,7 @@ from dataclasses import dataclass, field, replace
 from sqlglot import exp
 
 from ..exceptions import NotSupportedError, make_error
+from .transforms_base import Context
 
 E = exp.Expression
 
@@ -222,6 +239,75 @@ def _unshare(tree: E) -> E:
     return tree
 
 
+# -- the target dialect ---------------------------------------------------------------------------
+
+_DIALECT: contextvars.ContextVar[str] = contextvars.ContextVar("datetime_dialect", default="nano")
+
+
+@contextlib.contextmanager
+def dialect_scope(dialect: str):
+    """Builders called inside translate for `dialect` (functions.sqlite_functions sets it: a
+    builder receives only its arguments)."""
+    token = _DIALECT.set(dialect)
+    try:
+        yield
+    finally:
+        _DIALECT.reset(token)
+
+
+def _for_dialect(build: Callable[[list[E]], E]) -> Callable[..., E]:
+    """A builder that may be given its Context; otherwise the enclosing dialect_scope holds."""
+    @functools.wraps(build)
+    def builder(args: list[E], ctx: Context | None = None) -> E:
+        if ctx is None:
+            return build(args)
+        with dialect_scope(ctx.dialect):
+            return build(args)
+    return builder
+
+
+def _pg() -> bool:
+    """The target is PostgreSQL, whose calendar has no year 0 (1 BC precedes 1 AD), whose
+    timestamps keep microseconds, and whose NOW() is in the session's time zone."""
+    return _DIALECT.get() == "postgres"
+
+
+_TEXT_PARTS = re.compile(r"(-?)(\d{4})([^.]*)(?:\.(\d{0,6})\d*)?\Z")
+
+
+def _timestamp(text: str) -> E:
+    """A timestamp literal from SQLite's layout, years -4713 to 9999. For PostgreSQL a year up to
+    0 is written as its year BC, and digits past the microsecond are cut (it would round them,
+    which can carry into the next day)."""
+    if not _pg():
+        return _cast(text, "TIMESTAMP")
+    sign, year, rest, fraction = _TEXT_PARTS.match(text).groups()
+    text = f"{year}{rest}" + (f".{fraction}" if fraction else "")
+    if sign or year == "0000":
+        text = f"{int(year) + 1 if sign else 1:04d}{rest} BC"
+    return _cast(text, "TIMESTAMP")
+
+
+def _now() -> E:
+    """The clock as a UTC timestamp."""
+    if _pg():
+        return exp.AtTimeZone(this=_fn("NOW"), zone=exp.Literal.string("UTC"))
+    return _fn("NOW")
+
+
+def _is_clock(node: E) -> bool:
+    """An expression of _now()."""
+    if isinstance(node, exp.AtTimeZone):
+        node = node.this
+    return isinstance(node, exp.Anonymous) and node.name == "NOW" and not node.expressions
+
+
+def _utc_from_epoch(seconds: E) -> E:
+    """TO_TIMESTAMP(seconds since 1970) as a UTC timestamp."""
+    ts = _fn("TO_TIMESTAMP", seconds)
+    return exp.AtTimeZone(this=ts, zone=exp.Literal.string("UTC")) if _pg() else ts
+
+
 # -- SQLite's calendar in Python (for thresholds known at translation) ----------------------------
 
 def _month_index_jd(index: int) -> int:
@@ -377,7 +463,7 @@ class Moment:
     def floored(self) -> E:
         """The timestamp whose value cut to the millisecond is SQLite's (rounded) value."""
         if self.ts is None:
-            return _fn("TO_TIMESTAMP", _seconds(self.j))
+            return _utc_from_epoch(_seconds(self.j))
         if self.rounding == "raw":
             return _add(self.ts, _interval("microseconds", HALF_MS))
         return self.ts
@@ -442,8 +528,8 @@ def _in_range(m: Moment) -> list[E]:
         if latest < _month_index_jd(0):
             return [_eq(_e(1), _e(0))]
         return [_le(_text_key(m.text), _jd_key(latest))]
-    return ([_le(m.ts, _cast(_LAST, "TIMESTAMP"))] if high > MAX_JD else []) + \
-        ([_ge(m.ts, _cast(_FIRST, "TIMESTAMP"))] if low < 0 else [])
+    return ([_le(m.ts, _timestamp(_LAST))] if high > MAX_JD else []) + \
+        ([_ge(m.ts, _timestamp(_FIRST))] if low < 0 else [])
 
 
 def apply(m: Moment, op: Op) -> Moment:
@@ -490,9 +576,10 @@ def _weekday(m: Moment, n: int) -> Moment:
     base = m.floored()
     days = _mod(_sub(n + 7, _cast(_fn("DATE_PART", "dow", base), "BIGINT")), 7)
     # a whole number of days as an interval (the engine cannot multiply one)
-    # (the engine's MAKE_TIMESTAMP fails on NULL: a NULL value moves by 0 days, still NULL)
-    interval = _sub(_fn("MAKE_TIMESTAMP", 2000, 1, _fn("COALESCE", _add(days, 1), 1), 0, 0, 0),
-                    _cast("2000-01-01", "TIMESTAMP"))
+    # (the engine's MAKE_TIMESTAMP fails on NULL: a NULL value moves by 0 days, still NULL;
+    # PostgreSQL's takes its day as an INT, not a BIGINT)
+    day = _cast(_fn("COALESCE", _add(days, 1), 1), "INT")
+    interval = _sub(_fn("MAKE_TIMESTAMP", 2000, 1, day, 0, 0, 0), _cast("2000-01-01", "TIMESTAMP"))
     check = None
     bounds = (m.bounds[0], m.bounds[1] + 6 * DAY_MS)
     if bounds[1] <= MAX_JD:
@@ -514,7 +601,8 @@ def _months(m: Moment, op: Op) -> Moment:
     text_month = m.text_month or (m.text is not None and m.offset == 0)
     if m.month_start:
         first = m.printed()
-    elif text_month:  # the text's own year and month (SQLite reads the fields as written)
+    elif text_month and not _pg():  # the text's own year and month (SQLite reads the fields
+        # as written; PostgreSQL cannot cast year 0000, and its timestamp has the same fields)
         first = _cast(_cat(_fn("NULLIF", _fn("SUBSTR", m.text, 1, 7), ""), "-01"), "TIMESTAMP")
     else:
         first = _fn("DATE_TRUNC", "month", m.printed())
@@ -528,12 +616,12 @@ def _months(m: Moment, op: Op) -> Moment:
         if text_month:
             conds.append(_le(_fn("SUBSTR", m.text, 1, 7), _jd_key(max(latest, 0))[:7]))
         else:
-            conds.append(_le(first, _cast(_jd_key(latest)[:10], "TIMESTAMP")))
+            conds.append(_le(first, _timestamp(_jd_key(latest)[:10])))
     if m.bounds[0] + op.arg * 31 * DAY_MS < _month_index_jd(0) or m.negative_years:
         earliest = _month_index_jd(max(-op.arg, 0))
         before = _lt(_fn("SUBSTR", m.text, 1, 7), _jd_key(earliest)[:7]) if text_month else \
-            _lt(first, _cast(_jd_key(earliest)[:10], "TIMESTAMP"))
-        target = _case((before, _failure(_fn("TO_CHAR", first, "YYYY-MM"))), default=target)
+            _lt(first, _timestamp(_jd_key(earliest)[:10]))
+        target = _case((before, _failure(_print(first, "YYYY-MM"))), default=target)
     # n months move a date by 28n to 31n days, and a day past the month's end by up to 3 more;
     # the result lies within years 0000-9999 (refused or NULL otherwise); then the fraction
     short, long = sorted((op.arg * 28, op.arg * 31))
@@ -566,8 +654,38 @@ def _finish(value: Callable[[Moment], E]) -> Output:
     return output
 
 
-def _to_char(m: Moment, pattern: str) -> E:
-    return _fn("TO_CHAR", m.printed(), pattern)
+# How SQLite prints a year before 0: date() and datetime() put a '-' before 4 digits ('-0001'),
+# strftime's %Y is printf's %04d ('-001')
+DATE_YEAR, STRFTIME_YEAR = "date", "strftime"
+_YEAR_ONE = _month_index_jd(12)  # iJD of 0001-01-01
+
+
+def _to_char(m: Moment, pattern: str, year: str = DATE_YEAR) -> E:
+    """TO_CHAR of the fields SQLite prints."""
+    return _print(m.printed(), pattern, year, m.bounds[0] < _YEAR_ONE)
+
+
+def _print(ts: E, pattern: str, year: str = DATE_YEAR, early: bool = True) -> E:
+    """TO_CHAR(ts, pattern). PostgreSQL's YYYY is a year's number BC for the years before 1, so
+    there, unless ts is known to lie after them (not `early`), YYYY is printed apart."""
+    if not _pg() or "YYYY" not in pattern or not early:
+        return _fn("TO_CHAR", ts, pattern)
+    parts: list[E] = []
+    for i, piece in enumerate(pattern.split("YYYY")):
+        if i:
+            parts.append(_astronomical_year(ts, year))
+        if piece:
+            parts.append(_fn("TO_CHAR", ts, piece))
+    return _concat(*parts)
+
+
+def _astronomical_year(ts: E, layout: str) -> E:
+    """PostgreSQL: the year of ts as SQLite counts years (1 BC is year 0, 2 BC year -1), in
+    SQLite's `layout`. The calendar repeats every 400 years: 3652425 days later is the same day
+    10000 years on, in a year after 0 whatever ts is."""
+    shifted = _fn("DATE_PART", "year", _add(ts, _interval("days", 3652425)))
+    year = _fn("TO_CHAR", _sub(_cast(shifted, "INT"), 10000), "FM0000")
+    return year if layout == DATE_YEAR else _fn("REPLACE", year, "-0", "-")
 
 
 OUTPUTS: dict[str, Output] = {
@@ -647,7 +765,7 @@ def strftime_output(pieces: list[tuple[str, str]]) -> Output:
                 pattern += _TO_CHAR[text]
             else:
                 if pattern:
-                    parts.append(_to_char(m, pattern))
+                    parts.append(_to_char(m, pattern, STRFTIME_YEAR))
                 if literal:
                     parts.append(_e(literal))
                 pattern = literal = ""
@@ -669,16 +787,44 @@ def _text_moment(value: E) -> Moment:
     """Text in SQLite's layouts as an engine timestamp. The engine needs seconds (a date alone
     gets ' 00:00:00', 'HH:MM' gets ':00'; '' gets NULL, SQLite's NULL for text it cannot read)
     and a space before the time, reads 'Z' and '+00:00' as no offset, and ignores any other
-    offset: the text ends in '+00:00', so one that had its own fails."""
+    offset: the text ends in '+00:00', so one that had its own fails. (PostgreSQL reads the
+    text as it is: _pg_text_timestamp.)"""
     # (a number here fails naming its value: SQLite reads it as a julian day number, which the
     # call asks for with 'julianday', or by arithmetic on the value)
     text = value if isinstance(value, exp.Literal) and value.is_string else _cast(value, "TEXT")
+    bounds = (_month_index_jd(0), MAX_JD)
+    if _pg():
+        return Moment(ts=_pg_text_timestamp(text), rounding="raw", text=text, bounds=bounds)
     # (SUBSTR with a NULL position fails in the engine, so the length is never NULL)
     seconds = _fn("SUBSTR", " 00:00:00", _sub(_fn("COALESCE", _fn("LENGTH", text), 0), 9))
     padded = _cat(_fn("NULLIF", text, ""), seconds)
     normal = _fn("REPLACE", _fn("REPLACE", _fn("REPLACE", padded, "T", " "), "Z", ""), "+00:00", "")
     return Moment(ts=_cast(_cat(normal, "+00:00"), "TIMESTAMP"), rounding="raw", text=text,
-                  bounds=(_month_index_jd(0), MAX_JD))
+                  bounds=bounds)
+
+
+# SQLite's layouts with a zero zone as PostgreSQL reads them, after _pg_text_timestamp has cut
+# the seconds to microseconds and written year 0000 as 1 BC (hour 24, which SQLite prints as
+# written, PostgreSQL would read as the next day)
+_PG_LAYOUT = (r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([ T]([01][0-9]|2[0-3]):[0-5][0-9]"
+              r"(:[0-5][0-9]([.][0-9]+)?)?([Zz]|[+-]00:00)?)?( BC)?$")
+
+
+def _pg_text_timestamp(text: E) -> E:
+    """PostgreSQL's timestamp of a text in SQLite's layouts. Its cast also reads words ('today',
+    'epoch') and other layouts, rounds digits past the microsecond (which can carry into the next
+    day), and fails on a day past the month's end with an error that reads as an overflow: such
+    text fails naming the value instead."""
+    microseconds = _fn("REGEXP_REPLACE", text, "([.][0-9]{6})[0-9]+", "\\1")
+    readable = _fn("REGEXP_REPLACE", microseconds, "^0000(.*)$", "0001\\1 BC")
+    valid = _and(exp.RegexpLike(this=readable, expression=_e(_PG_LAYOUT)),
+                 _eq(_fn("PG_INPUT_IS_VALID", readable, "timestamp"), "true"))
+    return _case((valid, _cast(readable, "TIMESTAMP")), default=_failure(_fn("NULLIF", text, "")))
+
+
+def _int64(r: E) -> E:
+    """C's (sqlite3_int64) of a double >= 0: its whole part (PostgreSQL's CAST rounds)."""
+    return _cast(_fn("FLOOR", r) if _pg() else r, "BIGINT")
 
 
 def _number_moment(value: E, first: str | None) -> Moment:
@@ -688,10 +834,10 @@ def _number_moment(value: E, first: str | None) -> Moment:
     if first == "unixepoch":
         unix_ms = _add(_mul(r, 1000.0), float(UNIX_EPOCH_JD))
         j = _case((_and(_ge(unix_ms, 0.0), _lt(unix_ms, 464269060800000.0)),
-                   _cast(_add(unix_ms, 0.5), "BIGINT")))
+                   _int64(_add(unix_ms, 0.5))))
     else:
         j = _case((_and(_ge(r, 0), _lt(r, 5373484.5)),
-                   _cast(_add(_mul(r, 86400000.0), 0.5), "BIGINT")))
+                   _int64(_add(_mul(r, 86400000.0), 0.5))))
     return Moment(j=j, negative_years=True, bounds=(0, MAX_JD))
 
 
@@ -746,10 +892,10 @@ def _is_now(value) -> bool:
 
 
 def _keyword(node: E | None) -> str | None:
-    """The CURRENT_* keyword a (translated) argument is: the pattern of its TO_CHAR(NOW(), ...)."""
+    """The CURRENT_* keyword a (translated) argument is: the pattern of its TO_CHAR(_now(), ...)."""
     if isinstance(node, exp.Anonymous) and node.name == "TO_CHAR" and len(node.expressions) == 2:
         clock, pattern = node.expressions
-        if isinstance(clock, exp.Anonymous) and clock.name == "NOW" and not clock.expressions:
+        if _is_clock(clock):
             return _KEYWORDS.get(pattern.this) if isinstance(pattern, exp.Literal) else None
     return None
 
@@ -760,22 +906,24 @@ def _clock(node: E | None, exact: bool) -> Moment | None:
     keyword = _keyword(node)
     window = (_CLOCK_FROM, _CLOCK_TO)
     if node is None or exact:
-        return Moment(ts=_fn("NOW"), rounding="floor", bounds=window)
+        return Moment(ts=_now(), rounding="floor", bounds=window)
     if keyword == "current_timestamp":
-        return Moment(ts=_fn("DATE_TRUNC", "second", _fn("NOW")), bounds=window)
+        return Moment(ts=_fn("DATE_TRUNC", "second", _now()), bounds=window)
     if keyword == "current_date":
-        return Moment(ts=_fn("DATE_TRUNC", "day", _fn("NOW")), bounds=window)
+        return Moment(ts=_fn("DATE_TRUNC", "day", _now()), bounds=window)
     if keyword == "current_time":  # dated 2000-01-01, inside the clock's window too
-        second = _fn("DATE_TRUNC", "second", _fn("NOW"))
+        second = _fn("DATE_TRUNC", "second", _now())
         return Moment(ts=_add(_cast("2000-01-01", "TIMESTAMP"),
-                              _sub(second, _fn("DATE_TRUNC", "day", _fn("NOW")))),
+                              _sub(second, _fn("DATE_TRUNC", "day", _now()))),
                       bounds=window)
     return None
 
 
 # The engine plans every statement on every execution, at about 10 us per expression node
 # (more with nesting): beyond this size a call would cost more than a few milliseconds.
-_MAX_NODES = 600
+# PostgreSQL plans once per statement, fast; its limit keeps the statement's text (a few
+# hundred kilobytes) and the time to translate it (under a second) in bounds.
+_MAX_NODES = {"nano": 600, "postgres": 6000}
 
 
 def _constant(call: str, values: list, value_at: int) -> E | None:
@@ -808,7 +956,7 @@ def _call(name: str, args: list[E], output: Output) -> E:
     for op in ops[1:] if first else ops:
         moment = apply(moment, op)
     result = _unshare(output(moment))
-    if sum(1 for _ in result.walk()) > _MAX_NODES:
+    if sum(1 for _ in result.walk()) > _MAX_NODES["postgres" if _pg() else "nano"]:
         raise _unsupported("this many date/time modifiers on a value known only at run time "
                            "(the engine would take too long to plan the expression)")
     return result
@@ -823,7 +971,8 @@ _DOCS = {
 }
 
 
-def _function(name: str) -> Callable[[list[E]], E]:
+def _function(name: str) -> Callable[..., E]:
+    @_for_dialect
     def build(args: list[E]) -> E:
         constant = _constant(name, [_literal_value(a) for a in args], 0)
         return constant if constant is not None else _call(name, list(args), OUTPUTS[name])
@@ -831,6 +980,7 @@ def _function(name: str) -> Callable[[list[E]], E]:
     return build
 
 
+@_for_dialect
 def _strftime(args: list[E]) -> E:
     """strftime(format, time-value, modifier, ...). sqlglot reads the two-argument form as
     TimeToStr(TsOrDsToTimestamp(value), format), and one argument as if the value were
@@ -858,14 +1008,15 @@ _KEYWORDS = {"YYYY-MM-DD HH24:MI:SS": "current_timestamp", "YYYY-MM-DD": "curren
              "HH24:MI:SS": "current_time"}
 
 
-def _current(pattern: str) -> Callable[[list[E]], E]:
+def _current(pattern: str) -> Callable[..., E]:
+    @_for_dialect
     def build(args: list[E]) -> E:
-        return _fn("TO_CHAR", _fn("NOW"), pattern)
+        return _fn("TO_CHAR", _now(), pattern)
     build.__doc__ = "SQLite's CURRENT_* keyword: the UTC clock as text, cut to the second."
     return build
 
 
-DATETIME_FUNCTIONS: dict[str, Callable[[list[E]], E]] = {
+DATETIME_FUNCTIONS: dict[str, Callable[..., E]] = {
     "date": _function("date"),
     "time": _function("time"),
     "datetime": _function("datetime"),

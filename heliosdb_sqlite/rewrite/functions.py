@@ -95,18 +95,19 @@ FUNCTIONS: dict[str, Builder] = {
 def sqlite_functions(tree: exp.Expression, ctx: Context) -> exp.Expression:
     """Calls of SQLite functions the engine lacks become equivalent engine expressions."""
     # innermost first: a builder copies its arguments, which must already be translated
-    for node in reversed(list(tree.find_all(exp.Anonymous, exp.Func))):
-        name = node.name.lower() if isinstance(node, exp.Anonymous) else (
-            node.sql_name().lower() if hasattr(node, "sql_name") else "")
-        builder = FUNCTIONS.get(name)
-        if builder is None:
-            continue
-        args = node.expressions if isinstance(node, exp.Anonymous) else \
-            [a for a in node.args.values() if isinstance(a, exp.Expression)]
-        node.replace(builder(list(args)))
+    with dialect_scope(ctx.dialect):
+        for node in reversed(list(tree.find_all(exp.Anonymous, exp.Func))):
+            name = node.name.lower() if isinstance(node, exp.Anonymous) else (
+                node.sql_name().lower() if hasattr(node, "sql_name") else "")
+            builder = FUNCTIONS.get(name)
+            if builder is None:
+                continue
+            args = node.expressions if isinstance(node, exp.Anonymous) else \
+                [a for a in node.args.values() if isinstance(a, exp.Expression)]
+            node.replace(builder(list(args)))
     return tree
 
 
-from .datetime import DATETIME_FUNCTIONS  # noqa: E402 - at the end: datetime imports this module
+from .datetime import DATETIME_FUNCTIONS, dialect_scope  # noqa: E402 - at the end: datetime imports this module
 
 FUNCTIONS.update(DATETIME_FUNCTIONS)
