@@ -49,24 +49,38 @@ def daemon_dsn() -> str | None:
     return os.environ.get("HELIOSDB_DSN") or None
 
 
-def fresh_per_test(module: Any):
-    """In daemon mode, wrap `module.connect` to track connections and return a reset() that
-    closes every connection still open (CPython's tests often leave theirs to the garbage
-    collector, and an open one can hold locks on the server) and empties the server database.
-    Call it before each test. Outside daemon mode, returns None."""
-    dsn = daemon_dsn()
-    if dsn is None:
-        return None
+def _track_connections(module: Any, before: Any = None) -> weakref.WeakSet:
+    """Replace `module.connect` (and its dbapi2's) with one that calls `before(opened)` first
+    and remembers each connection it makes in `opened`, which it returns."""
     opened: weakref.WeakSet = weakref.WeakSet()
     original = module.connect
 
     def connect(*args: Any, **kwargs: Any) -> Any:
+        if before is not None:
+            before(opened)
         conn = original(*args, **kwargs)
         try:
             opened.add(conn)
         except TypeError:
             pass
         return conn
+
+    connect._tracked = True
+    module.connect = connect
+    if hasattr(module, "dbapi2"):
+        module.dbapi2.connect = connect
+    return opened
+
+
+def fresh_per_test(module: Any):
+    """In daemon mode, return a reset() that closes every connection made through
+    `module.connect` that is still open (CPython's tests often leave theirs to the garbage
+    collector, and an open one can hold locks on the server) and empties the server database.
+    Call it before each test. Outside daemon mode, returns None."""
+    dsn = daemon_dsn()
+    if dsn is None:
+        return None
+    opened = _track_connections(module)
 
     def reset() -> None:
         for conn in list(opened):
@@ -77,9 +91,6 @@ def fresh_per_test(module: Any):
         opened.clear()
         wipe(dsn)
 
-    module.connect = connect
-    if hasattr(module, "dbapi2"):
-        module.dbapi2.connect = connect
     return reset
 
 
@@ -88,22 +99,11 @@ def fresh_on_connect(module: Any) -> None:
     connection made through it is open: sequential tests each start from nothing, as they do on
     `:memory:`."""
     dsn = daemon_dsn()
-    if dsn is None or getattr(module.connect, "_fresh_on_connect", False):
+    if dsn is None or getattr(module.connect, "_tracked", False):
         return
-    opened: weakref.WeakSet = weakref.WeakSet()
-    original = module.connect
 
-    def connect(*args: Any, **kwargs: Any) -> Any:
+    def wipe_if_none_open(opened: weakref.WeakSet) -> None:
         if not any(not getattr(c, "_closed", True) for c in opened):
             wipe(dsn)
-        conn = original(*args, **kwargs)
-        try:
-            opened.add(conn)
-        except TypeError:
-            pass
-        return conn
 
-    connect._fresh_on_connect = True
-    module.connect = connect
-    if hasattr(module, "dbapi2"):
-        module.dbapi2.connect = connect
+    _track_connections(module, wipe_if_none_open)
