@@ -803,21 +803,20 @@ def _text_moment(value: E) -> Moment:
                   bounds=bounds)
 
 
-# SQLite's layouts with a zero zone as PostgreSQL reads them, after _pg_text_timestamp has cut
-# the seconds to microseconds and written year 0000 as 1 BC (hour 24, which SQLite prints as
-# written, PostgreSQL would read as the next day)
+# SQLite's layouts with a zero zone, as far as PostgreSQL reads them as SQLite does (hour 24,
+# which SQLite prints as written, PostgreSQL reads as the next day)
 _PG_LAYOUT = (r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([ T]([01][0-9]|2[0-3]):[0-5][0-9]"
-              r"(:[0-5][0-9]([.][0-9]+)?)?([Zz]|[+-]00:00)?)?( BC)?$")
+              r"(:[0-5][0-9]([.][0-9]+)?)?([Zz]|[+-]00:00)?)?$")
 
 
 def _pg_text_timestamp(text: E) -> E:
-    """PostgreSQL's timestamp of a text in SQLite's layouts. Its cast also reads words ('today',
-    'epoch') and other layouts, rounds digits past the microsecond (which can carry into the next
-    day), and fails on a day past the month's end with an error that reads as an overflow: such
-    text fails naming the value instead."""
+    """PostgreSQL's timestamp of a text in SQLite's layouts, its digits past the microsecond cut
+    (the cast rounds them, which can carry into the next day) and year 0000 written as 1 BC. The
+    cast also reads words ('today', 'epoch') and other layouts, and fails on a day past the
+    month's end with an error that reads as an overflow: such text fails naming the value."""
     microseconds = _fn("REGEXP_REPLACE", text, "([.][0-9]{6})[0-9]+", "\\1")
     readable = _fn("REGEXP_REPLACE", microseconds, "^0000(.*)$", "0001\\1 BC")
-    valid = _and(exp.RegexpLike(this=readable, expression=_e(_PG_LAYOUT)),
+    valid = _and(exp.RegexpLike(this=text, expression=_e(_PG_LAYOUT)),
                  _eq(_fn("PG_INPUT_IS_VALID", readable, "timestamp"), "true"))
     return _case((valid, _cast(readable, "TIMESTAMP")), default=_failure(_fn("NULLIF", text, "")))
 
