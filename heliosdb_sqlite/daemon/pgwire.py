@@ -204,7 +204,6 @@ class Session:
         conn = self.conn
         if not params and (self.dialect != "nano" or _nano_simple(sql)):
             return conn.execute_simple(sql)
-        params = [int(v) if type(v) is bool else v for v in params]
         oids = tuple(self.oids.get(type(v), _UNKNOWN) for v in params)
         key = (sql, oids)
         statement = self.prepared.get(key)
