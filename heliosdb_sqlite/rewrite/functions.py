@@ -92,6 +92,20 @@ FUNCTIONS: dict[str, Builder] = {
 }
 
 
+def _arguments(node: exp.Expression) -> list[exp.Expression]:
+    """A call's arguments in order; a typed node (exp.Chr, exp.Format, ...) keeps them under
+    named keys, some of them lists."""
+    if isinstance(node, exp.Anonymous):
+        return list(node.expressions)
+    out: list[exp.Expression] = []
+    for key in node.arg_types:
+        value = node.args.get(key)
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, exp.Expression):
+                out.append(item)
+    return out
+
+
 def sqlite_functions(tree: exp.Expression, ctx: Context) -> exp.Expression:
     """Calls of SQLite functions the engine lacks become equivalent engine expressions."""
     # innermost first: a builder copies its arguments, which must already be translated
@@ -102,12 +116,15 @@ def sqlite_functions(tree: exp.Expression, ctx: Context) -> exp.Expression:
             builder = FUNCTIONS.get(name)
             if builder is None:
                 continue
-            args = node.expressions if isinstance(node, exp.Anonymous) else \
-                [a for a in node.args.values() if isinstance(a, exp.Expression)]
-            node.replace(builder(list(args)))
+            node.replace(builder(_arguments(node)))
     return tree
 
 
 from .datetime import DATETIME_FUNCTIONS, dialect_scope  # noqa: E402 - at the end: datetime imports this module
 
 FUNCTIONS.update(DATETIME_FUNCTIONS)
+
+from .printf import PRINTF_FUNCTIONS  # noqa: E402
+from .scalars import SCALAR_FUNCTIONS  # noqa: E402
+
+FUNCTIONS.update({**SCALAR_FUNCTIONS, **PRINTF_FUNCTIONS})

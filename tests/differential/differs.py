@@ -117,3 +117,24 @@ DIFFERS["daemon-pg"].update({
     "udf_partial_index": "PostgreSQL evaluates a partial index's WHERE itself, so it cannot call "
                          "a Python function there (a Nano engine ignores that WHERE)",
 })
+
+# SQLite's scalar functions (cases/dialect_scalars.py)
+PRINTF_REFUSED = ("printf() with a non-constant format, or %f/%e/%g/%x/%o with a non-constant "
+                  "argument, raises NotSupportedError: SQLite's double-to-decimal rounding is not "
+                  "reproduced exactly by engine arithmetic, and Nano has no to_hex()")
+NOT_YET = ("round() keeps the engine's result types (NUMERIC text, an integer for an integer "
+           "argument); length() of a number or blob, abs() of text and trim() with a character "
+           "set are not translated yet")
+REAL_TEXT = "a real joined by group_concat() loses SQLite's '.0' (3.0 reads '3')"
+for _engine in ("binding", "repl", "daemon-nano", "daemon-pg"):
+    DIFFERS[_engine]["scalar_printf_refused"] = PRINTF_REFUSED
+    DIFFERS[_engine]["scalar_core_functions"] = NOT_YET
+    DIFFERS[_engine]["scalar_column_functions"] = NOT_YET
+for _engine in ("binding", "repl", "daemon-nano"):
+    DIFFERS[_engine]["scalar_aggregates"] = REAL_TEXT
+DIFFERS["daemon-pg"]["scalar_aggregates"] = ("sum() of integers is NUMERIC in PostgreSQL, so "
+                                             "typeof(sum(i)) is 'real'")
+DIFFERS["daemon-pg"]["scalar_quote"] = ("quote() of a column: the real branch casts every value "
+                                        "to double precision, which PostgreSQL refuses for bytea")
+for _name in ("scalar_char_unicode", "scalar_instr_substr"):
+    DIFFERS["daemon-nano"][_name] = TEXT_DESCRIBED + " (the CASE that unicode()/instr() become)"

@@ -1,0 +1,209 @@
+"""SQLite's printf() / format(): a literal format string becomes engine text operations.
+
+A call whose arguments are all constants is computed by SQLite (scalars.folded). Otherwise the
+format is parsed here as SQLite's printf.c reads it (flags `-+ 0#,!`, width, precision, `*`, the
+`l`/`ll` size prefixes) and each conversion becomes an expression over its argument. SQLite
+reads a NULL or missing argument as 0 or ''. Conversions whose text depends on SQLite's own
+decimal conversion of a double (%f %e %g ...), or on digits the engines cannot produce (Nano has
+no to_hex), raise NotSupportedError naming printf and the specifier.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlglot import exp
+
+from .scalars import (
+    INTEGER_TYPES,
+    E,
+    case,
+    cast,
+    concat,
+    constant_value,
+    fn,
+    folded,
+    is_null,
+    lit,
+    text,
+    type_is,
+    unsupported,
+    value_text,
+)
+
+_SPEC = re.compile(r"%([-+ 0#,!]*)(\*|\d+)?(?:\.(\*|\d+)?)?(l{0,2})(.?)", re.DOTALL)
+
+
+@dataclass
+class Spec:
+    flags: str
+    width: int | None
+    precision: int | None
+    kind: str
+    source: str
+
+
+def _number_argument(args: list[E], index: int, spec: str) -> int:
+    """A `*` width or precision: only a constant can be honoured."""
+    ok, value = constant_value(args[index]) if index < len(args) else (True, 0)
+    if not ok:
+        raise unsupported(f"printf() specifier {spec} with a non-constant '*'")
+    return int(value or 0) if isinstance(value, (int, float)) or value is None else 0
+
+
+def _pieces(fmt: str, args: list[E]) -> list[str | tuple[Spec, E | None]]:
+    out: list[str | tuple[Spec, E | None]] = []
+    pos = 0
+    index = 0
+    while True:
+        at = fmt.find("%", pos)
+        if at < 0:
+            if pos < len(fmt):
+                out.append(fmt[pos:])
+            return out
+        if at > pos:
+            out.append(fmt[pos:at])
+        m = _SPEC.match(fmt, at)
+        flags, width, precision, _, kind = m.groups()
+        source = m.group(0)
+        pos = m.end()
+        if kind == "":
+            return out  # a lone '%' at the end prints nothing
+        if width == "*":
+            value = _number_argument(args, index, source)
+            index += 1
+            if value < 0:
+                flags, value = flags + "-", -value
+            width = str(value)
+        if precision == "*":
+            value = _number_argument(args, index, source)
+            index += 1
+            precision = str(value) if value >= 0 else None
+        spec = Spec(flags, int(width) if width else None,
+                    int(precision) if precision is not None and precision != "" else (
+                        0 if "." in source and precision is None and kind != "%" else None),
+                    kind, source)
+        if kind == "%":
+            out.append((spec, None))
+            continue
+        arg = args[index] if index < len(args) else None
+        index += 1
+        out.append((spec, arg))
+
+
+def _pad(value: E, width: int | None, left: bool, fill: str = " ") -> E:
+    """VALUE padded with FILL to WIDTH characters (lpad/rpad cut a longer value: not here)."""
+    if not width:
+        return value
+    padded = fn("rpad" if left else "lpad", value.copy(), exp.Literal.number(width),
+                exp.Literal.string(fill))
+    return case([(exp.GTE(this=fn("length", value.copy()), expression=exp.Literal.number(width)),
+                  value)], padded)
+
+
+def _integer(arg: E | None) -> E:
+    """The argument as SQLite's printf reads an integer: a real truncated, NULL as 0."""
+    if arg is None:
+        return exp.Literal.number(0)
+    ok, value = constant_value(arg)
+    if ok:
+        if isinstance(value, str):
+            raise unsupported("printf() of a text constant as an integer alongside "
+                              "non-constant arguments")
+        return lit(int(value or 0))
+    truncated = cast(fn("trunc", cast(arg.copy(), "DOUBLE PRECISION")), "BIGINT")
+    return case([(is_null(arg), exp.Literal.number(0)),
+                 (type_is(arg, *INTEGER_TYPES), cast(arg.copy(), "BIGINT"))], truncated)
+
+
+def _decimal(spec: Spec, arg: E | None) -> E:
+    """%d %i: sign, digits (at least `precision`), padded to `width` by spaces or zeros."""
+    if "," in spec.flags:
+        raise unsupported(f"printf() specifier {spec.source} (thousands separators) with a "
+                          "non-constant argument")
+    value = _integer(arg)
+    negative = exp.LT(this=value.copy(), expression=exp.Literal.number(0))
+    plus = "+" if "+" in spec.flags else " " if " " in spec.flags else ""
+    sign = case([(negative, exp.Literal.string("-"))], exp.Literal.string(plus))
+    digits = text(fn("abs", value.copy()))
+    if spec.precision is not None:
+        digits = _pad(digits, spec.precision, False, "0")
+    if "0" in spec.flags and "-" not in spec.flags and spec.width:
+        width = exp.Sub(this=exp.Literal.number(spec.width), expression=fn("length", sign.copy()))
+        zero_padded = case([(exp.GTE(this=fn("length", digits.copy()), expression=width),
+                             digits.copy())],
+                           fn("lpad", digits.copy(), width.copy(), exp.Literal.string("0")))
+        return concat(sign, zero_padded)
+    return _pad(concat(sign, digits), spec.width, "-" in spec.flags)
+
+
+def _string(spec: Spec, arg: E | None) -> E:
+    """%s %z: the value's text (NULL as ''), cut to `precision`, padded to `width`."""
+    if arg is None:
+        return _pad(exp.Literal.string(""), spec.width, "-" in spec.flags)
+    body = fn("coalesce", value_text(arg), exp.Literal.string(""))
+    if spec.precision is not None:
+        body = fn("substr", body, exp.Literal.number(1), exp.Literal.number(spec.precision))
+    return _pad(body, spec.width, "-" in spec.flags)
+
+
+def _char(spec: Spec, arg: E | None) -> E:
+    """%c: the first character of the value's text, repeated `precision` times."""
+    if arg is None:
+        first: E = exp.Literal.string("")
+    else:
+        first = fn("substr", fn("coalesce", value_text(arg), exp.Literal.string("")),
+                   exp.Literal.number(1), exp.Literal.number(1))
+    if spec.precision is not None and spec.precision > 1:
+        first = fn("repeat", first, exp.Literal.number(spec.precision))
+    return _pad(first, spec.width, "-" in spec.flags)
+
+
+def _quoted(spec: Spec, arg: E | None) -> E:
+    """%q doubles single quotes, %Q also wraps the text in them (NULL: NULL), %w doubles
+    double quotes; a NULL to %q or %w prints (NULL)."""
+    quote = '"' if spec.kind == "w" else "'"
+    if arg is None:
+        body: E = exp.Literal.string("NULL" if spec.kind == "Q" else "(NULL)")
+        return _pad(body, spec.width, "-" in spec.flags)
+    escaped = fn("replace", value_text(arg), exp.Literal.string(quote),
+                 exp.Literal.string(quote * 2))
+    if spec.kind == "Q":
+        escaped = concat(exp.Literal.string("'"), escaped, exp.Literal.string("'"))
+    null_text = "NULL" if spec.kind == "Q" else "(NULL)"
+    body = case([(is_null(arg), exp.Literal.string(null_text))], escaped)
+    return _pad(body, spec.width, "-" in spec.flags)
+
+
+_CONVERSIONS = {"d": _decimal, "i": _decimal, "s": _string, "z": _string, "c": _char,
+                "q": _quoted, "Q": _quoted, "w": _quoted}
+
+
+def _piece(spec: Spec, arg: E | None) -> E:
+    if spec.kind == "%":
+        return exp.Literal.string("%")
+    convert = _CONVERSIONS.get(spec.kind)
+    if convert is None or "!" in spec.flags or "#" in spec.flags:
+        raise unsupported(f"printf() specifier {spec.source} with a non-constant argument")
+    return convert(spec, arg)
+
+
+def _printf(args: list[E]) -> E:
+    if not args:
+        return exp.Null()
+    ok, fmt = constant_value(args[0])
+    if not ok:
+        raise unsupported("printf() with a non-constant format")
+    if fmt is None:
+        return exp.Null()
+    rest = args[1:]
+    parts = [lit(p) if isinstance(p, str) else _piece(*p) for p in _pieces(str(fmt), rest)]
+    if not parts:
+        return exp.Literal.string("")
+    return concat(*parts)
+
+
+PRINTF_FUNCTIONS = {
+    "printf": folded("printf", _printf),
+    "format": folded("format", _printf),
+}
