@@ -996,6 +996,9 @@ class _StepRun:
             for index in insert.rowid_params:
                 if values[index - 1] is None:
                     values[index - 1] = self._rowid()
+            if insert.per_row_auto and not self.next_rowid and len(plan.steps) > 1:
+                # SQLite picks a new rowid before REPLACE deletes the rows in conflict
+                self.next_rowid = self._rowid(base=True) + 1
         previous_returned = 0
         for step in plan.steps:
             if step.only_if_prev_empty and previous_returned:

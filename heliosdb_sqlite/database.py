@@ -248,7 +248,10 @@ class Database:
 
     def note_rowids(self, table: str, largest: int, autoincrement: bool) -> None:
         key = table.lower()
-        if largest > self.rowids.get(key, 0):
+        known = self.rowids.get(key)
+        # unknown stays unknown: an explicit rowid below the table's largest must not become
+        # the counter (the next automatic one would collide); largest_rowid reads it when needed
+        if known is not None and largest > known:
             self.rowids[key] = largest
         if autoincrement:
             done = self.engine.execute(
