@@ -8,7 +8,7 @@ import warnings
 from dataclasses import replace
 from typing import Any, Callable, Iterable
 
-from . import storage, udf
+from . import hotpath, storage, udf
 from .cursor import Cursor
 from .errors import engine_error, is_engine_panic
 from .exceptions import (
@@ -79,6 +79,8 @@ class Connection:
         self._running = False
         self._udf = None  # a reopened connection, like a new sqlite3 handle, has no functions
         self._session = _Session(self)
+        self._sql_limit = _LIMITS[SQL_LENGTH_LIMIT]  # kept equal to getlimit(): the hot path
+        self._variable_limit = _LIMITS[VARIABLE_LIMIT]
 
     # -- guards ------------------------------------------------------------------------------
     def _check_thread(self) -> None:
@@ -167,7 +169,12 @@ class Connection:
         return cur
 
     def execute(self, sql: str, parameters: Any = (), /) -> Cursor:
-        return self.cursor().execute(sql, parameters)
+        if type(self).cursor is not Connection.cursor:  # sqlite3 calls self.cursor()
+            return self.cursor().execute(sql, parameters)
+        cur = Cursor(self)  # what cursor() does for its default factory
+        if self.row_factory is not None:
+            cur.row_factory = self.row_factory
+        return cur.execute(sql, parameters)
 
     def executemany(self, sql: str, parameters: Iterable, /) -> Cursor:
         return self.cursor().executemany(sql, parameters)
@@ -314,7 +321,7 @@ class Connection:
     def _plan(self, sql: str) -> Plan:
         if "\x00" in sql:
             raise ProgrammingError("the query contains a null character")
-        if len(sql) > self._session.limits.get(SQL_LENGTH_LIMIT, _LIMITS[SQL_LENGTH_LIMIT]):
+        if len(sql) > self._sql_limit:
             raise DataError("query string is too large")
         if not sql.isascii():
             sql.encode("utf-8")  # a lone surrogate is the caller's UnicodeEncodeError, as sqlite3
@@ -332,7 +339,7 @@ class Connection:
         """SQLite parameter values by index (0-based), adapted and checked as sqlite3 does."""
         spec = plan.params
         count = spec.count
-        if count > self._session.limits.get(VARIABLE_LIMIT, _LIMITS[VARIABLE_LIMIT]):
+        if count > self._variable_limit:
             raise make_error(OperationalError, "too many SQL variables")
         adapters = _stdlib.adapters
         base_adapted = bool(adapters) and (
@@ -379,7 +386,13 @@ class Connection:
 
     def _execute(self, cursor: Cursor, sql: str, parameters: Any, many: bool,
                  implicit_begin: bool = True) -> None:
-        if self._udf is not None and udf.execute(self, cursor, sql, parameters, implicit_begin):
+        if self._udf is None and self._trace is None:
+            plan = self._db.plans.get(sql)
+            if plan is not None and plan.fast and plan.schema_version == self._db.catalog.version \
+                    and len(sql) <= self._sql_limit \
+                    and hotpath.execute(self, cursor, plan, parameters):
+                return
+        elif self._udf is not None and udf.execute(self, cursor, sql, parameters, implicit_begin):
             return
         try:
             plan = self._plan(sql)
@@ -790,7 +803,7 @@ class Connection:
         from .rewrite import split_script
         if "\x00" in script:
             raise ValueError("embedded null character")
-        if len(script) > self._session.limits.get(SQL_LENGTH_LIMIT, _LIMITS[SQL_LENGTH_LIMIT]):
+        if len(script) > self._sql_limit:
             raise DataError("query string is too large")
         if self._in_tx and self._legacy:  # only legacy control commits before a script
             self._commit_tx()
@@ -944,6 +957,8 @@ class Connection:
         old = self.getlimit(category)
         if limit >= 0:
             self._session.limits[category] = min(limit, _LIMITS[category])
+            self._sql_limit = self.getlimit(SQL_LENGTH_LIMIT)
+            self._variable_limit = self.getlimit(VARIABLE_LIMIT)
             if category == FUNCTION_ARG_LIMIT:
                 udf.set_arg_limit(self, self._session.limits[category])
         return old
@@ -1103,6 +1118,25 @@ PARSE_COLNAMES = 2
 # sqlite3_limit categories and SQLite's default maxima
 _LIMITS = {0: 1000000000, 1: 1000000000, 2: 2000, 3: 1000, 4: 500, 5: 250000000, 6: 127,
            7: 50000, 8: 10, 9: 32766, 10: 1000, 11: 1000}
+
+
+def _stdlib_limits() -> None:
+    """The maxima of the SQLite that stdlib sqlite3 was built with (its compile options decide
+    some, e.g. the variable number), where sqlite3 can say (Python 3.11+)."""
+    try:
+        probe = _stdlib.connect(":memory:")
+    except _stdlib.Error:
+        return
+    try:
+        for category in _LIMITS:
+            _LIMITS[category] = probe.getlimit(category)
+    except (AttributeError, _stdlib.Error):
+        pass
+    finally:
+        probe.close()
+
+
+_stdlib_limits()
 
 SQL_LENGTH_LIMIT = 1  # SQLITE_LIMIT_SQL_LENGTH
 FUNCTION_ARG_LIMIT = 6  # SQLITE_LIMIT_FUNCTION_ARG

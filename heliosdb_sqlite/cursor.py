@@ -1,6 +1,7 @@
 """sqlite3.Cursor: runs statements through its connection and hands rows out."""
 from __future__ import annotations
 
+from threading import get_ident
 from typing import Any, Iterable
 
 from .exceptions import ProgrammingError
@@ -20,22 +21,28 @@ class Cursor:
     _closed = True
     _initialized = False
     _locked = False  # inside one of its own calls (execute, a converter during fetch)
+    # the state of a new cursor: class defaults, so a cursor made per statement sets only its own
+    arraysize = 1
+    row_factory = None
+    description: tuple | None = None
+    rowcount = -1
+    lastrowid: int | None = None
+    _rows: list | tuple = ()
+    _pos = 0
+    _convert = None  # detect_types converters, applied as rows are fetched
 
     def __init__(self, connection: Any) -> None:
         if self._locked:
             raise ProgrammingError("Recursive use of cursors not allowed.")
-        if not isinstance(connection, _connection_class()):
+        if not isinstance(connection, _CONNECTION[0] if _CONNECTION else _connection_class()):
             raise TypeError(f"Cursor() argument must be heliosdb_sqlite.Connection, not "
                             f"{type(connection).__name__}")
+        if self._initialized:  # __init__ run again: a new cursor's state
+            self.arraysize = 1
+            self.row_factory = None
+            self._reset()
+            self.lastrowid = None
         self.connection = connection
-        self.arraysize = 1
-        self.row_factory = None
-        self.description: tuple | None = None
-        self.rowcount = -1
-        self.lastrowid: int | None = None
-        self._rows: list = []
-        self._pos = 0
-        self._convert = None  # detect_types converters, applied as rows are fetched
         self._closed = False
         self._initialized = True
         connection._check()
@@ -51,8 +58,11 @@ class Cursor:
 
     # -- executing ---------------------------------------------------------------------------
     def execute(self, sql: str, parameters: Any = (), /) -> "Cursor":
-        self._check()
-        if not isinstance(sql, str):
+        conn = self.connection if self._initialized else None
+        if conn is None or self._locked or self._closed or conn._closed \
+                or conn._check_same_thread and get_ident() != conn._thread:
+            self._check()  # raises what is wrong
+        if type(sql) is not str and not isinstance(sql, str):
             raise TypeError(f"execute() argument 1 must be str, not {type(sql).__name__}")
         self._reset()
         self._locked = True
@@ -90,7 +100,7 @@ class Cursor:
     def _reset(self) -> None:
         self.description = None
         self.rowcount = -1
-        self._rows = []
+        self._rows = ()
         self._pos = 0
         self._convert = None
 
@@ -111,7 +121,10 @@ class Cursor:
         return row if factory is None else factory(self, row)
 
     def fetchone(self) -> Any:
-        self._check()
+        conn = self.connection if self._initialized else None
+        if conn is None or self._locked or self._closed or conn._closed \
+                or conn._check_same_thread and get_ident() != conn._thread:
+            self._check()  # raises what is wrong
         if self._pos >= len(self._rows):
             return None
         row = self._rows[self._pos]

@@ -23,11 +23,13 @@ class OwnerLock:
     """A lock held by a connection (not a thread), re-entrant for its owner, with a timeout."""
 
     def __init__(self) -> None:
-        self._cond = threading.Condition(threading.Lock())
+        self._mutex = threading.Lock()  # guards owner; `with` on it directly is the cheap path
+        self._cond = threading.Condition(self._mutex)
+        self._waiting = 0  # threads in acquire(): release() notifies only when there are some
         self.owner: Any = None
 
     def try_acquire(self, owner: Any) -> bool:
-        with self._cond:
+        with self._mutex:
             if self.owner is None or self.owner is owner:
                 self.owner = owner
                 return True
@@ -36,21 +38,27 @@ class OwnerLock:
     def acquire(self, owner: Any, timeout: float) -> None:
         if self.owner is owner:  # already ours (only we can change that): no lock needed
             return
-        with self._cond:
+        with self._mutex:
             deadline = time.monotonic() + max(timeout, 0.0)
             while self.owner is not None:
                 remaining = deadline - time.monotonic()
-                if remaining <= 0 or not self._cond.wait(remaining):
+                self._waiting += 1
+                try:
+                    woken = remaining > 0 and self._cond.wait(remaining)
+                finally:
+                    self._waiting -= 1
+                if not woken:
                     if self.owner is None:
                         break
                     raise make_error(OperationalError, "database is locked", "SQLITE_BUSY")
             self.owner = owner
 
     def release(self, owner: Any) -> None:
-        with self._cond:
+        with self._mutex:
             if self.owner is owner:
                 self.owner = None
-                self._cond.notify()
+                if self._waiting:
+                    self._cond.notify()
 
 
 class Database:

@@ -12,6 +12,9 @@ CHANGES = -3  # ... with changes(): rows changed by the connection's last statem
 TOTAL_CHANGES = -4  # ... with total_changes()
 LAST_INSERT_ROWID = -5  # ... with last_insert_rowid()
 
+FAST_READ = 1  # Plan.fast values
+FAST_INSERT = 2
+
 
 @dataclass(frozen=True)
 class Step:
@@ -92,6 +95,10 @@ class Plan:
     schema_version: int = 0
     unresolved: bool = False  # names a table the catalog does not know (yet, on a shared database)
     is_read: bool = field(default=False, init=False)  # a plain query: one engine read, no writes
+    # The connection's hot path (hotpath.py) may run this plan: FAST_READ, a plain query whose
+    # engine values need no conversion; FAST_INSERT, a one-row INSERT whose rowid is known
+    # before it runs, with nothing else to do; 0 otherwise.
+    fast: int = field(default=0, init=False)
 
     @property
     def table(self) -> str | None:
@@ -108,6 +115,26 @@ class Plan:
         is_read = (self.verb == "SELECT" and len(self.steps) == 1 and self.source is None
                    and all(i > 0 for i in self.steps[0].params))
         object.__setattr__(self, "is_read", is_read)
+        object.__setattr__(self, "fast", self._fast_kind())
+
+    def _fast_kind(self) -> int:
+        if self.unresolved or self.tx is not None or self.pragma is not None:
+            return 0
+        if self.is_read:
+            shape = self.shape
+            return FAST_READ if shape is not None and not shape.converts else 0
+        insert = self.insert
+        if (self.verb != "INSERT" or insert is None or insert.autoincrement
+                or len(self.steps) != 1 or self.shape is not None or self.source is not None
+                or self.atomic or self.catalog_change is not None or self.undo is not None
+                or self.in_tx_steps is not None or self.rollback_on_conflict):
+            return 0
+        step = self.steps[0]
+        if (step.plain_sql is None or step.rowid_at is None or step.fail_if_rows is not None
+                or step.only_if_prev_empty or not step.counts
+                or any(i <= 0 and i != AUTO_ROWID for i in step.params)):
+            return 0
+        return FAST_INSERT
 
     @property
     def returns_rows(self) -> bool:

@@ -1,0 +1,187 @@
+"""The hot path: a cached plan of the two commonest kinds, run with only the work that cannot be
+done once.
+
+`Plan.fast` (rewrite/plan.py) marks a plain query whose engine values need no conversion
+(FAST_READ) and a one-row INSERT whose rowid is known before it runs (FAST_INSERT). The
+connection tries `execute()` here first; each function returns False, having done nothing, when
+the statement or the connection's state needs the general path (connection.py), which gives the
+same results. What is checked here is exactly what the general path would decide differently:
+parameters of a type that needs adapting or a conversion, a transaction to open or a lock to
+wait for, converters or a text_factory, a trace callback, registered functions.
+"""
+from __future__ import annotations
+
+import sqlite3 as _stdlib
+from typing import Any
+
+from .errors import engine_error, is_engine_panic
+from .exceptions import OperationalError, make_error
+from .rewrite.plan import AUTO_ROWID, FAST_INSERT, FAST_READ, Plan
+from .values import COERCIONS
+
+_INT64_MIN = -(2**63)
+_INT64_MAX = 2**63 - 1
+_P = _stdlib.PrepareProtocol
+# sqlite3 consults adapters for these types only when one is registered for them
+_ADAPTED_KEYS = frozenset((t, _P) for t in (int, float, str, bytearray, bytes, type(None)))
+_ADAPTERS = _stdlib.adapters
+
+# The Python type a coercion leaves unchanged (None and bytes pass every one of them).
+_KEEPS = {"INTEGER": int, "NUMERIC": int, "REAL": float, "TEXT": str, "DYNAMIC": str}
+
+
+class _Fast:
+    """What the hot path needs of a plan, derived once per cached plan."""
+    __slots__ = ("sql", "params", "named", "coercions", "table", "auto_at", "rowid_index",
+                 "rowid_at")
+
+    def __init__(self, plan: Plan) -> None:
+        step = plan.steps[0]
+        count = plan.params.count
+        # None: the engine takes the SQLite values as they are, in order
+        self.params = None if step.params == tuple(range(1, count + 1)) else step.params
+        self.named = any(plan.params.names)  # bound from a sequence: sqlite3 warns
+        self.coercions = tuple((i - 1, _KEEPS.get(kind), COERCIONS[kind])
+                               for i, kind in plan.coercions)
+        insert = plan.insert
+        if plan.fast == FAST_INSERT:
+            self.sql = step.plain_sql
+            self.table = insert.table.lower()
+            self.auto_at = step.params.index(AUTO_ROWID) if AUTO_ROWID in step.params else None
+            # a rowid given as a parameter: NULL there asks for an automatic one
+            self.rowid_index = insert.rowid_params[0] - 1 if insert.rowid_params else None
+            self.rowid_at = step.rowid_at
+        else:
+            self.sql = step.sql
+            self.table = self.auto_at = self.rowid_index = self.rowid_at = None
+
+
+def _fast(plan: Plan) -> _Fast:
+    info = plan.__dict__.get("_fast_info")
+    if info is None:
+        info = _Fast(plan)
+        object.__setattr__(plan, "_fast_info", info)
+    return info
+
+
+def bind(conn: Any, plan: Plan, info: _Fast, parameters: Any) -> list | None:
+    """The engine values for `parameters` when sqlite3 would bind them as they are (plus the
+    plan's column coercions); None when the general binder must decide."""
+    if type(parameters) is not tuple and type(parameters) is not list:
+        return None
+    spec = plan.params
+    if len(parameters) != spec.count or spec.count > conn._variable_limit or info.named \
+            or not _ADAPTED_KEYS.isdisjoint(_ADAPTERS):
+        return None
+    for v in parameters:
+        t = type(v)
+        if t is int:
+            if not _INT64_MIN <= v <= _INT64_MAX:
+                return None
+        elif t is str:
+            if not v.isascii():
+                v.encode("utf-8")  # a lone surrogate is the caller's error, as in sqlite3
+        elif t is float:
+            if v != v:
+                return None
+        elif t is not bytes and v is not None:
+            return None
+    out = list(parameters)
+    for index, keep, coerce in info.coercions:
+        v = out[index]
+        if type(v) is not keep and v is not None:
+            out[index] = coerce(v)
+    return out
+
+
+def execute(conn: Any, cursor: Any, plan: Plan, parameters: Any) -> bool:
+    """Run `plan` on the hot path if it may; True when done (cursor filled)."""
+    info = _fast(plan)
+    values = bind(conn, plan, info, parameters)
+    if values is None:
+        return False
+    if info.params is not None:
+        values = [values[i - 1] if i > 0 else None for i in info.params]
+    if plan.fast == FAST_READ:
+        return _read(conn, cursor, plan, info, values)
+    return _insert(conn, cursor, plan, info, values)
+
+
+def _read(conn: Any, cursor: Any, plan: Plan, info: _Fast, values: list) -> bool:
+    if conn.detect_types or conn.text_factory is not str:
+        return False
+    db = conn._db
+    lock = None
+    if not conn._in_tx:
+        if conn._autocommit is False:
+            return False  # a read opens the transaction
+        lock = db.lock
+        if not lock.try_acquire(conn):
+            return False  # another connection's transaction: a snapshot read or a wait
+        if db.shared:
+            db.rowids.clear()  # another session may have inserted since
+    conn._running = True
+    try:
+        result = db.engine.query(info.sql, values)
+    except BaseException as exc:
+        if lock is not None and db.shared and isinstance(exc, Exception):
+            return False  # the general path re-reads a schema another session may have moved
+        if isinstance(exc, Exception) or is_engine_panic(exc):
+            raise engine_error(exc, db.catalog) from None
+        raise
+    finally:
+        conn._running = False
+        if lock is not None:
+            lock.release(conn)
+    cursor._rows = result.rows
+    description = plan.shape.description
+    if description is None and result.columns:
+        description = tuple((n, None, None, None, None, None, None) for n in result.columns)
+    cursor.description = description
+    cursor.lastrowid = conn._last_rowid
+    _interrupted(conn)
+    return True
+
+
+def _insert(conn: Any, cursor: Any, plan: Plan, info: _Fast, values: list) -> bool:
+    db = conn._db
+    if not conn._in_tx or db.guard_statements or db.read_only:
+        return False
+    rowid_index = info.rowid_index
+    auto = info.auto_at
+    if auto is None and values[info.rowid_at] is None and rowid_index is not None:
+        auto = info.rowid_at  # an explicit NULL rowid
+    conn._running = True
+    try:
+        if auto is not None:
+            known = db.rowids.get(info.table)
+            if known is None:
+                insert = plan.insert
+                known = db.largest_rowid(insert.table, insert.rowid, False, conn.timeout)
+            values[auto] = known + 1
+        count = db.engine.execute(info.sql, values)
+    except BaseException as exc:
+        db.forget_rowids()
+        if isinstance(exc, Exception) or is_engine_panic(exc):
+            raise engine_error(exc, db.catalog, plan.table) from None
+        raise
+    finally:
+        conn._running = False
+    if count:
+        rowid = values[info.rowid_at]
+        conn._last_rowid = rowid
+        known = db.rowids.get(info.table)
+        if known is not None and type(rowid) is int and rowid > known:
+            db.rowids[info.table] = rowid
+    cursor.rowcount = count
+    cursor.lastrowid = conn._last_rowid
+    conn._total_changes += count
+    conn._changes = count
+    _interrupted(conn)
+    return True
+
+
+def _interrupted(conn: Any) -> None:
+    if conn._interrupted:
+        conn._interrupted = False
+        raise make_error(OperationalError, "interrupted", "SQLITE_INTERRUPT")

@@ -1,0 +1,141 @@
+"""What the connection's hot path (heliosdb_sqlite/hotpath.py) runs: one-row INSERTs inside a
+transaction and plain queries, repeated so the cached plan is used, with every kind of parameter
+value it takes itself or hands to the general path, and the rowid bookkeeping it shares."""
+import sys
+
+from ...differential.harness import Case
+
+T = "CREATE TABLE t (id INTEGER PRIMARY KEY, i INTEGER, r REAL, s TEXT, b BLOB, n NUMERIC, d)"
+INS = "INSERT INTO t (i, r, s, b, n, d) VALUES (?, ?, ?, ?, ?, ?)"
+INS_ID = "INSERT INTO t (id, i) VALUES (?, ?)"
+# (typeof() of NUMERIC and typeless columns, and numeric-looking text in them, differ: differs.py)
+ROWS = "SELECT id, i, r, s, b, n, d, typeof(i), typeof(r), typeof(s) FROM t ORDER BY id"
+
+
+def _many_one_by_one(sql, rows):
+    """Each row through execute() (the hot path after the first), then the cursor's state."""
+    def step(conn, module):
+        out = []
+        for row in rows:
+            cur = conn.execute(sql, row)
+            out.append((cur.rowcount, cur.lastrowid, cur.description))
+        return out
+    return step
+
+
+def _select_each(sql, params):
+    def step(conn, module):
+        return [(tuple(conn.execute(sql, p).fetchall()), conn.execute(sql, p).description)
+                for p in params]
+    return step
+
+
+CASES = [
+    Case("hot_insert_values_and_coercions", [
+        T,
+        "BEGIN",
+        _many_one_by_one(INS, [
+            (1, 1.5, "a", b"\x00", 1, 1),
+            (2**63 - 1, 2, 3, b"", "12", "x"),
+            ("7", "2.5", 4.5, None, 2.5, 2.5),
+            (None, None, None, None, None, None),
+            (-(2**63), float("inf"), "ünïcødé", b"blob", "1e3", b"\x01"),
+            (True, False, "", bytearray(b"ba"), " 5 ", "y"),
+        ]),
+        "COMMIT",
+        ROWS,
+    ]),
+    Case("hot_insert_values_refused", [
+        T,
+        "BEGIN",
+        (INS, (1, 1.0, "a", None, None, None)),
+        (INS, (2**63, 1.0, "a", None, None, None)),  # OverflowError, as sqlite3
+        (INS, (1, 1.0, object(), None, None, None)),  # ProgrammingError
+        (INS, (1, 1.0, "a", None, None)),  # wrong count
+        (INS, (1, float("nan"), "a", None, None, None)),  # NaN is stored as NULL
+        (INS, (1, 1.0, "\ud800", None, None, None)),  # a lone surrogate
+        "COMMIT",
+        ROWS,
+    ]),
+    Case("hot_insert_explicit_and_null_rowids", [
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, i)",
+        "BEGIN",
+        _many_one_by_one(INS_ID, [(None, 1), (10, 2), (None, 3), (5, 4), (None, 5), ("20", 6),
+                                  (None, 7)]),
+        (INS_ID, (10, 8)),  # UNIQUE constraint failed
+        _many_one_by_one(INS_ID, [(None, 9)]),
+        "COMMIT",
+        "SELECT id, i FROM t ORDER BY id",
+        "SELECT last_insert_rowid(), changes(), total_changes()",
+    ]),
+    Case("hot_explicit_rowid_below_the_largest", [
+        # an explicit rowid under the table's largest does not become the counter
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, i)",
+        ("many", "INSERT INTO t VALUES (?, ?)", [(i, i) for i in range(1, 11)]),
+        "DELETE FROM t WHERE id = 5",
+        "INSERT INTO t VALUES (5, 0)",
+        "INSERT INTO t (i) VALUES (1)",
+        "BEGIN",
+        "DELETE FROM t WHERE id = 3",
+        ("INSERT INTO t VALUES (?, ?)", (3, 0)),
+        ("INSERT INTO t (i) VALUES (?)", (2,)),
+        "COMMIT",
+        "SELECT id, i FROM t ORDER BY id",
+    ]),
+    Case("hot_replace_new_rowid_before_delete", [
+        # SQLite picks REPLACE's new rowid before it deletes the rows in conflict
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, k TEXT UNIQUE, v TEXT)",
+        "INSERT INTO t VALUES (1, 'a', 'one'), (2, 'b', 'two'), (3, 'c', 'three')",
+        "INSERT OR REPLACE INTO t VALUES (1, 'b', 'both')",
+        "REPLACE INTO t (k, v) VALUES ('c', 'new c')",
+        "SELECT id, k, v FROM t ORDER BY id",
+        "SELECT last_insert_rowid()",
+        "CREATE TABLE u (id INTEGER PRIMARY KEY, k TEXT UNIQUE)",
+        "INSERT INTO u VALUES (5, 'a')",
+        "REPLACE INTO u (k) VALUES ('a')",
+        "SELECT id, k FROM u",
+    ]),
+    Case("hot_insert_or_ignore_in_tx", [
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, k TEXT UNIQUE)",
+        "BEGIN",
+        _many_one_by_one("INSERT OR IGNORE INTO t (k) VALUES (?)",
+                         [("a",), ("b",), ("a",), ("c",)]),
+        "COMMIT",
+        "SELECT id, k FROM t ORDER BY id",
+    ]),
+    Case("hot_point_select", [
+        T,
+        ("many", INS, [(i, i / 2, str(i), bytes([i]), i, i) for i in range(1, 6)]),
+        _select_each("SELECT id, i, r, s, b, d FROM t WHERE id = ?",
+                     [(1,), (3,), ("2",), (2.0,), (None,), (99,)]),
+        _select_each("SELECT i AS x, s FROM t WHERE i = ?", [(4,), ("4",)]),
+        "BEGIN",
+        "UPDATE t SET s = 'changed' WHERE id = 2",
+        _select_each("SELECT s FROM t WHERE id = ?", [(2,)]),
+        "ROLLBACK",
+        _select_each("SELECT s FROM t WHERE id = ?", [(2,)]),
+    ]),
+    Case("hot_select_with_row_factory", [
+        T,
+        ("many", INS, [(i, i / 2, str(i), None, i, i) for i in range(1, 4)]),
+        lambda conn, module: setattr(conn, "row_factory", module.Row),
+        lambda conn, module: [tuple(r) + tuple(r.keys()) for r in
+                              (conn.execute("SELECT id, s FROM t WHERE id = ?", (i,)).fetchone()
+                               for i in (1, 2, 3))],
+        lambda conn, module: setattr(conn, "row_factory", None),
+        lambda conn, module: setattr(conn, "text_factory", bytes),
+        _select_each("SELECT id, s FROM t WHERE id = ?", [(1,), (2,)]),
+    ]),
+    Case("hot_limits_apply", [
+        T,
+        lambda conn, module: conn.setlimit(module.SQLITE_LIMIT_VARIABLE_NUMBER, 1),
+        ("SELECT id FROM t WHERE id = ?", (1,)),
+        ("SELECT id FROM t WHERE id = ? OR id = ?", (1, 2)),
+        lambda conn, module: conn.setlimit(module.SQLITE_LIMIT_SQL_LENGTH, 20),
+        ("SELECT id FROM t WHERE id=?", (1,)),  # new text: sqlite3 checks the length on prepare
+        "SELECT 1",
+    ]),
+]
+
+if sys.version_info < (3, 11):  # SQLITE_LIMIT_* constants
+    CASES = [c for c in CASES if c.name != "hot_limits_apply"]
