@@ -8,6 +8,8 @@ gets "database is locked", as with SQLite.
 """
 from __future__ import annotations
 
+import contextlib
+import secrets
 import threading
 import time
 from typing import Any
@@ -78,7 +80,7 @@ class Database:
         self.in_memory = in_memory
         self.lock = OwnerLock()
         self.catalog = Catalog()
-        self.plans: dict[str, Plan] = {}
+        self._plans: dict[str, Plan] = {}
         self.rowids: dict[str, int] = {}  # table (lower) -> largest rowid known
         self.refs = 0
         self.total_changes = 0
@@ -88,11 +90,15 @@ class Database:
         # a failed statement inside a transaction can be undone by a savepoint around it (the
         # embedded engines and PostgreSQL; not a Nano 4.31 server, see daemon/pgwire.py)
         self.guard_statements = self.shared and getattr(engine, "savepoint_recovers", False)
-        if not read_only and not getattr(engine, "bootstrapped", False):
+        # A shared database's catalog and plans, as last read from the server (see _Schema)
+        self._schema_key = getattr(engine, "catalog_key", None) if self.shared else None
+        self._schema: _Schema | None = None
+        if self._schema_key is not None:
+            self._load_shared(self._read_meta(create=not read_only))
+            return
+        if not read_only:
             for sql in cat.BOOTSTRAP:  # a read-only database has its catalog already, or none
                 engine.execute(sql, ())
-            if hasattr(engine, "mark_bootstrapped"):
-                engine.mark_bootstrapped()
         self.reload_catalog()
 
     def begin(self) -> None:
@@ -105,14 +111,33 @@ class Database:
         """Shared databases: forget cached rowids, and reload the catalog if another session
         changed the schema. True when it did."""
         self.rowids.clear()
-        rows = self.engine.query(
-            f"SELECT value FROM {cat.META} WHERE key = 'schema_version'", ()).rows
-        version = rows[0][0] if rows else 0
-        if version == self.catalog.version:
+        if self._schema_key is None:
+            rows = self.engine.query(
+                f"SELECT value FROM {cat.META} WHERE key = 'schema_version'", ()).rows
+            version = rows[0][0] if rows else 0
+            if version == self.catalog.version:
+                return False
+            self.reload_catalog()
+            return True
+        meta = self._read_meta()
+        # PRAGMA user_version reads what is committed, as SQLite reads it from the file header
+        self.catalog.user_version = meta.get("user_version", 0)
+        schema = self._schema
+        if (meta.get("schema_version", 0) == self.catalog.version and schema is not None
+                and schema.catalog_id == meta.get(_CATALOG_ID)):
             return False
-        self.reload_catalog()
-        self.plans.clear()
+        self._load_shared(meta)
         return True
+
+    @property
+    def plans(self) -> dict[str, Plan]:
+        """Translations by SQL text. While this connection's catalog is the one read from the
+        server, those of every connection that read the same one (translating is the costly
+        part of a first statement); once its own DDL moves it on, its own."""
+        schema = self._schema
+        if schema is not None and schema.version == self.catalog.version:
+            return schema.plans
+        return self._plans
 
     def snapshot(self):
         """A read-only engine showing the last committed state, or None (in-memory databases)."""
@@ -136,6 +161,10 @@ class Database:
 
     # -- catalog persistence -----------------------------------------------------------------
     def reload_catalog(self) -> None:
+        self._plans = {}
+        if self._schema_key is not None:
+            self._load_shared(self._read_meta())
+            return
         try:
             rows = self.engine.query(
                 f"SELECT seq, type, name, tbl_name, sql, info FROM {cat.MASTER} ORDER BY seq",
@@ -147,6 +176,58 @@ class Database:
             else:
                 raise
         self.catalog.load(rows, meta)
+        self.rowids.clear()
+
+    # -- the catalog of a shared database -----------------------------------------------------
+    def _read_meta(self, create: bool = False) -> dict[str, int]:
+        """The server's catalog stamp (schema_version, catalog_id) and user_version: one round
+        trip. `create` (a connect, outside any transaction): make the catalog tables where they
+        are missing (a new server database, or one emptied since) and name the catalog."""
+        engine = self.engine
+        try:
+            meta = _meta(engine.query(f"SELECT key, value FROM {cat.META}", ()).rows)
+        except Exception:
+            try:
+                works = bool(engine.query("SELECT 1 AS x", ()).rows)
+            except Exception:  # noqa: BLE001 - the engine itself fails: its first error counts
+                works = False
+            if not works:
+                raise
+            if not create:
+                return {}  # no catalog on the server: nothing of SQLite's to see
+            for sql in cat.BOOTSTRAP:
+                engine.execute(sql, ())
+            meta = _meta(engine.query(f"SELECT key, value FROM {cat.META}", ()).rows)
+        if create and _CATALOG_ID not in meta:
+            # a catalog made before catalog ids, or just now: name it, so that one dropped and
+            # made again is never taken for the one cached here at the same schema_version
+            with contextlib.suppress(Exception):  # another session named it first: read its name
+                engine.execute(f"INSERT INTO {cat.META} (key, value) VALUES ($1, $2)",
+                               (_CATALOG_ID, secrets.randbits(62)))
+            meta = _meta(engine.query(f"SELECT key, value FROM {cat.META}", ()).rows)
+        return meta
+
+    def _load_shared(self, meta: dict[str, int]) -> None:
+        """Load the catalog `meta` stamps: from the last one read from this server database in
+        this process when the stamp is the same, else from the server (one more round trip)."""
+        key = self._schema_key
+        schema = _SCHEMAS.get(key)
+        version, catalog_id = meta.get("schema_version", 0), meta.get(_CATALOG_ID)
+        if schema is None or catalog_id is None or schema.catalog_id != catalog_id \
+                or schema.version != version:
+            try:
+                rows = self.engine.query(f"SELECT seq, type, name, tbl_name, sql, info FROM "
+                                         f"{cat.MASTER} ORDER BY seq", ()).rows
+            except Exception:
+                if meta or not self.engine.query("SELECT 1 AS x", ()).rows:
+                    raise
+                rows = []  # read-only, and no catalog on the server
+            schema = _Schema(catalog_id, version, rows)
+            if catalog_id is not None:
+                _SCHEMAS[key] = schema
+        self.catalog.load(schema.rows, meta)
+        self._schema = schema
+        self._plans = {}
         self.rowids.clear()
 
     def _bump_version(self) -> None:
@@ -275,6 +356,33 @@ class Database:
             self.rowids.clear()
         else:
             self.rowids.pop(table.lower(), None)
+
+
+_CATALOG_ID = "catalog_id"  # _hsq_meta key: a random name given to each catalog when made
+
+
+class _Schema:
+    """One committed catalog of a shared database, as read from the server, and the plans
+    translated against it. Connections opened later to the same server database whose stamp
+    (catalog_id, schema_version) is the same start from it: a pooled connect costs one read of
+    _hsq_meta instead of the whole catalog, and no statement is translated twice."""
+
+    __slots__ = ("catalog_id", "plans", "rows", "version")
+
+    def __init__(self, catalog_id: int | None, version: int, rows: list[tuple]) -> None:
+        self.catalog_id = catalog_id
+        self.version = version
+        self.rows = rows
+        self.plans: dict[str, Plan] = {}
+
+
+_SCHEMAS: dict[tuple, _Schema] = {}  # per server database (engine.catalog_key): the newest
+
+
+def _meta(rows: list[tuple]) -> dict[str, int]:
+    """_hsq_meta as numbers: a Nano 4.31 server sends the BIGINT values as text to the session
+    that created the table."""
+    return {key: int(value) for key, value in rows if value is not None}
 
 
 def _lock_key(table: str) -> int:

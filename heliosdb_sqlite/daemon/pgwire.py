@@ -10,7 +10,11 @@ engine seam. What lives here is what only the wire knows:
 - a lost connection is OperationalError naming the server. Outside a transaction the next statement
   reconnects by itself; inside one, every statement fails until the transaction is rolled back,
   so nothing is replayed and nothing is lost silently;
-- sessions come from a per-DSN pool and are rolled back before they go back to it.
+- sessions come from a per-DSN pool and are rolled back before they go back to it;
+- transaction control whose answer nobody reads (BEGIN, and SAVEPOINT / RELEASE SAVEPOINT inside
+  a transaction) is not a round trip of its own: it goes out in the same flight as the next
+  statement, and is dropped when COMMIT or ROLLBACK comes first and makes it moot. A statement
+  in a transaction costs one round trip, not three, with its statement savepoint.
 """
 from __future__ import annotations
 
@@ -25,6 +29,7 @@ from typing import Any, Sequence
 import pg8000
 import pg8000.native
 from pg8000.converters import make_params
+from pg8000.core import Context
 
 from ..engine import Result
 from ..exceptions import OperationalError, make_error
@@ -51,6 +56,25 @@ _FIRST_WORD = re.compile(r"[A-Za-z]+")
 # `$N` outside literals, quoted names and comments; LIMIT and OFFSET take only a bare `$N`
 _PLACEHOLDER = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*|/\*.*?\*/"
                           r"|\b(?:LIMIT|OFFSET)\s+\$\d+|\$(\d+)", re.DOTALL | re.IGNORECASE)
+
+
+# Transaction control as the shim sends it (connection.py, Database.begin), by what deferring it
+# may do: BEGIN opens, SAVEPOINT / RELEASE SAVEPOINT nest, COMMIT / ROLLBACK end.
+_CONTROL = re.compile(r'(BEGIN|COMMIT|ROLLBACK)|(SAVEPOINT|RELEASE SAVEPOINT) ("(?:[^"]|"")*")\Z')
+_BEGIN, _END, _SAVEPOINT, _RELEASE = "begin", "end", "savepoint", "release"
+
+
+@functools.lru_cache(maxsize=256)
+def _control(sql: str) -> tuple[str, str] | None:
+    """(kind, savepoint name) of a transaction control statement that may be deferred or
+    dropped, or None for anything else (ROLLBACK TO is sent at once: it answers a failure)."""
+    match = _CONTROL.fullmatch(sql)
+    if match is None:
+        return None
+    verb = match.group(1)
+    if verb is not None:
+        return (_BEGIN if verb == "BEGIN" else _END), ""
+    return (_SAVEPOINT if match.group(2) == "SAVEPOINT" else _RELEASE), match.group(3)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -154,12 +178,48 @@ class ServerError(Exception):
         self.fields = fields
 
 
+class _Wire(pg8000.native.Connection):
+    """A pg8000 connection that can send statements ahead of the next flight of messages.
+
+    `send_ahead` writes Query messages into the socket's write buffer without flushing it; they
+    leave with whatever pg8000 sends next (a Query, Bind/Execute/Sync, Parse/Describe/Sync),
+    and the server answers them first, each up to its ReadyForQuery. pg8000 reads a flight's
+    answer through handle_messages, so that is where the ones owed come off the wire first."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.owed: list[str] = []  # statements sent ahead whose answers are not read yet
+        super().__init__(*args, **kwargs)
+
+    def send_ahead(self, statements: list[str]) -> None:
+        for sql in statements:
+            self.send_QUERY(sql)
+        self.owed.extend(statements)
+
+    def handle_messages(self, context: Context) -> None:
+        if self.owed:
+            owed, self.owed = self.owed, []
+            failure = None
+            for sql in owed:
+                try:
+                    super().handle_messages(Context(sql))
+                except pg8000.DatabaseError as exc:
+                    failure = failure or exc
+            if failure is not None:
+                # what was sent ahead failed first: that is the error, whatever came after
+                try:
+                    super().handle_messages(context)
+                except pg8000.DatabaseError:
+                    pass
+                raise failure
+        super().handle_messages(context)
+
+
 class Session:
     """One pg8000 connection and the statements prepared on it."""
 
     def __init__(self, dsn: Dsn, timeout: float) -> None:
         try:
-            conn = pg8000.native.Connection(
+            conn = _Wire(
                 dsn.user, host=dsn.host, port=dsn.port, database=dsn.database,
                 password=dsn.password, timeout=dsn.connect_timeout or _connect_within(timeout),
                 application_name=dsn.application_name, ssl_context=_ssl_context(dsn.sslmode))
@@ -183,11 +243,17 @@ class Session:
         self.conn = conn
         self.server_version = version
         self.prepared: OrderedDict[tuple, tuple] = OrderedDict()
-        self.bootstrapped = False  # the catalog tables are known to exist on this server
+        # deferred transaction control, in order, for the next flight; only ever a BEGIN sent
+        # from idle, or savepoints inside a healthy transaction, which cannot fail
+        self.pending: list[str] = []
 
     @property
     def status(self) -> bytes | None:
-        return self.conn._transaction_status  # b"I" idle, b"T" in a transaction, b"E" failed
+        """b"I" idle, b"T" in a transaction, b"E" failed: as the server will have it once what
+        is deferred has been sent (a deferred BEGIN is a transaction already)."""
+        if self.pending or self.conn.owed:
+            return b"T"
+        return self.conn._transaction_status
 
     def readable(self) -> bool:
         """True when the server has sent something unasked: it closed the connection."""
@@ -202,6 +268,13 @@ class Session:
 
     def run(self, sql: str, params: Sequence[Any]):
         conn = self.conn
+        if not params:
+            control = _control(sql)
+            if control is not None and self._defer(control, sql):
+                return None
+        if self.pending:
+            conn.send_ahead(self.pending)
+            self.pending = []
         if not params and (self.dialect != "nano" or _nano_simple(sql)):
             return conn.execute_simple(sql)
         oids = tuple(self.oids.get(type(v), _UNKNOWN) for v in params)
@@ -225,6 +298,28 @@ class Session:
         name, columns, input_funcs = statement
         return conn.execute_named(name, make_params(conn.py_types, params), columns,
                                   input_funcs, sql)
+
+    def _defer(self, control: tuple[str, str], sql: str) -> bool:
+        """Keep a control statement for the next flight, or drop what it makes moot. True when
+        nothing is to be sent now."""
+        kind, name = control
+        pending = self.pending
+        if kind == _END:
+            if not pending:
+                return False
+            began = pending[0] == "BEGIN"
+            pending.clear()  # COMMIT and ROLLBACK end every savepoint with the transaction
+            return began  # and a transaction that never reached the server needs no end
+        if kind == _BEGIN:
+            if pending or self.conn.owed or self.conn._transaction_status != b"I":
+                return False  # the server's own answer (a warning, an error) is wanted
+        elif self.status != b"T":
+            return False  # outside a transaction, or in a failed one, the server's answer counts
+        elif kind == _RELEASE and pending and pending[-1] == f"SAVEPOINT {name}":
+            pending.pop()  # nothing ran inside it: set and released is nothing at all
+            return True
+        pending.append(sql)
+        return True
 
     def _prepare_untyped(self, text: str, oids: tuple) -> tuple:
         """PostgreSQL cannot type a NULL parameter that nothing constrains (`SELECT $1 IS
@@ -276,7 +371,7 @@ class Pool:
     def checkin(self, dsn: Dsn, session: Session) -> None:
         try:
             if session.status != b"I":
-                session.conn.execute_simple("ROLLBACK")
+                session.run("ROLLBACK", ())
         except Exception:  # noqa: BLE001 - a session that cannot be reset is not reused
             session.close()
             return
@@ -310,6 +405,8 @@ class PgwireEngine:
         self._pooled = pooled
         self._session: Session | None = POOL.checkout(dsn, timeout, pooled)
         self.dialect = self._session.dialect
+        # the server database whose shadow catalog Database caches between connections
+        self.catalog_key = (dsn.host, dsn.port, dsn.user, dsn.database)
         # Nano 4.31's wire handler refuses ROLLBACK TO SAVEPOINT once a statement has failed in
         # a transaction (handler.rs: Failed admits only ROLLBACK/COMMIT); PostgreSQL allows it.
         self.savepoint_recovers = self.dialect == "postgres"
@@ -318,14 +415,6 @@ class PgwireEngine:
     @property
     def alive(self) -> bool:
         return self._session is not None or not self._lost_tx
-
-    @property
-    def bootstrapped(self) -> bool:
-        return self._session is not None and self._session.bootstrapped
-
-    def mark_bootstrapped(self) -> None:
-        if self._session is not None:
-            self._session.bootstrapped = True
 
     def in_failed_transaction(self) -> bool:
         return self._session is not None and self._session.status == b"E"
@@ -348,7 +437,9 @@ class PgwireEngine:
         session = self._live(sql)
         if session is None:
             return None
-        in_tx = session.status in (b"T", b"E")
+        # a transaction the server had before this flight: one whose BEGIN goes out with it
+        # was never reported open, so losing it loses nothing
+        in_tx = session.conn._transaction_status in (b"T", b"E")
         try:
             return session.run(sql, params)
         except pg8000.DatabaseError as exc:
