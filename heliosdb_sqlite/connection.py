@@ -731,9 +731,12 @@ class Connection:
         rows: list[list] = []
         bind_error = None
         pending = list(seq_of_parameters)
+        facts = hotpath.facts_of(plan)
+        fast_bind = hotpath.bind
         for parameters in pending:
             try:
-                rows.append(self._bind(plan, parameters))
+                values = fast_bind(self, plan, facts, parameters)
+                rows.append(values if values is not None else self._bind(plan, parameters))
             except Exception as exc:  # noqa: BLE001 - re-raised after the rows before it ran
                 bind_error = exc
                 break
@@ -758,7 +761,14 @@ class Connection:
             else:
                 db.engine.execute('SAVEPOINT "hsq_batch"', ())
             params = []
-            ids = []
+            ids: Any = []
+            if facts.auto_last:  # the common batch: every rowid automatic, the last parameter
+                first = run._rowid(base=True) + 1
+                for offset, values in enumerate(rows):
+                    values.append(first + offset)
+                params = rows
+                ids = range(first, first + len(rows))
+                rows = []
             for values in rows:
                 if insert is not None:
                     for index in insert.rowid_params:

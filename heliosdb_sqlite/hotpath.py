@@ -33,7 +33,7 @@ _KEEPS = {"INTEGER": int, "NUMERIC": int, "REAL": float, "TEXT": str, "DYNAMIC":
 class _Fast:
     """What the hot path needs of a plan, derived once per cached plan."""
     __slots__ = ("sql", "params", "named", "coercions", "table", "auto_at", "rowid_index",
-                 "rowid_at")
+                 "rowid_at", "auto_last")
 
     def __init__(self, plan: Plan) -> None:
         step = plan.steps[0]
@@ -44,19 +44,24 @@ class _Fast:
         self.coercions = tuple((i - 1, _KEEPS.get(kind), COERCIONS[kind])
                                for i, kind in plan.coercions)
         insert = plan.insert
-        if plan.fast == FAST_INSERT:
+        if plan.fast == FAST_INSERT or plan.batch and insert is not None and step.plain_sql:
             self.sql = step.plain_sql
             self.table = insert.table.lower()
             self.auto_at = step.params.index(AUTO_ROWID) if AUTO_ROWID in step.params else None
             # a rowid given as a parameter: NULL there asks for an automatic one
             self.rowid_index = insert.rowid_params[0] - 1 if insert.rowid_params else None
             self.rowid_at = step.rowid_at
+            # the engine takes the SQLite values in order, then the automatic rowid
+            self.auto_last = step.params == tuple(range(1, count + 1)) + (AUTO_ROWID,) \
+                and not insert.rowid_params
         else:
             self.sql = step.sql
             self.table = self.auto_at = self.rowid_index = self.rowid_at = None
+            self.auto_last = False
 
 
-def _fast(plan: Plan) -> _Fast:
+def facts_of(plan: Plan) -> _Fast:
+    """The hot path's facts of a one-step plan (a FAST_* plan, or an executemany batch)."""
     info = plan.__dict__.get("_fast_info")
     if info is None:
         info = _Fast(plan)
@@ -96,15 +101,15 @@ def bind(conn: Any, plan: Plan, info: _Fast, parameters: Any) -> list | None:
 
 def execute(conn: Any, cursor: Any, plan: Plan, parameters: Any) -> bool:
     """Run `plan` on the hot path if it may; True when done (cursor filled)."""
-    info = _fast(plan)
-    values = bind(conn, plan, info, parameters)
+    facts = facts_of(plan)
+    values = bind(conn, plan, facts, parameters)
     if values is None:
         return False
-    if info.params is not None:
-        values = [values[i - 1] if i > 0 else None for i in info.params]
+    if facts.params is not None:
+        values = [values[i - 1] if i > 0 else None for i in facts.params]
     if plan.fast == FAST_READ:
-        return _read(conn, cursor, plan, info, values)
-    return _insert(conn, cursor, plan, info, values)
+        return _read(conn, cursor, plan, facts, values)
+    return _insert(conn, cursor, plan, facts, values)
 
 
 def _read(conn: Any, cursor: Any, plan: Plan, info: _Fast, values: list) -> bool:
