@@ -4,6 +4,7 @@ Thin by design: translation, value shaping and error mapping happen above this m
 """
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import Any, Sequence
 
 from ..engine import Result
@@ -42,7 +43,12 @@ class BindingEngine:
         dicts = self._query(sql, params) if params else self._query(sql)
         if not dicts:
             return Result(None, [], -1)
-        return Result(list(dicts[0]), [tuple(d.values()) for d in dicts], -1)
+        names = list(dicts[0])
+        if len(dicts) < 8 or len(names) < 2:  # (one name: itemgetter gives values, not tuples)
+            return Result(names, [tuple(d.values()) for d in dicts], -1)
+        # every row has the same keys in the same order (the names are unique: the rewrite
+        # aliases each result column): half the cost of tuple(d.values()) per row
+        return Result(names, list(map(itemgetter(*names), dicts)), -1)
 
     def execute(self, sql: str, params: Sequence[Any]) -> int:
         if params:
