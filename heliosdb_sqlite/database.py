@@ -215,6 +215,8 @@ class Database:
         version, catalog_id = meta.get("schema_version", 0), meta.get(_CATALOG_ID)
         if schema is None or catalog_id is None or schema.catalog_id != catalog_id \
                 or schema.version != version:
+            global catalog_reads
+            catalog_reads += 1
             try:
                 rows = self.engine.query(f"SELECT seq, type, name, tbl_name, sql, info FROM "
                                          f"{cat.MASTER} ORDER BY seq", ()).rows
@@ -377,6 +379,7 @@ class _Schema:
 
 
 _SCHEMAS: dict[tuple, _Schema] = {}  # per server database (engine.catalog_key): the newest
+catalog_reads = 0  # shared catalogs read from a server (not from _SCHEMAS), for tests
 
 
 def _meta(rows: list[tuple]) -> dict[str, int]:

@@ -7,6 +7,7 @@ the test's own. In CI (CI=true) a missing server fails the run instead of skippi
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -15,6 +16,7 @@ import time
 import pytest
 
 import heliosdb_sqlite
+from heliosdb_sqlite import database
 from heliosdb_sqlite.daemon import dsn as dsns
 from heliosdb_sqlite.daemon.pgwire import POOL
 
@@ -197,6 +199,149 @@ def test_pool_reuses_sessions_and_resets_them(dsn):
     conn = heliosdb_sqlite.connect(":memory:", dsn=dsn)
     try:
         assert conn.execute("SELECT count(*) FROM t").fetchone() == (0,)
+    finally:
+        conn.close()
+
+
+# -- pooled connects: the catalog is read once, and another session's DDL is still seen ----------
+DDL_ELSEWHERE = textwrap.dedent("""
+    import sys, heliosdb_sqlite
+    conn = heliosdb_sqlite.connect(":memory:", dsn=sys.argv[1])
+    conn.execute(sys.argv[2])
+    conn.commit()
+    conn.close()
+""")
+
+
+def _ddl_in_another_process(dsn: str, sql: str) -> None:
+    subprocess.run([sys.executable, "-c", DDL_ELSEWHERE, dsn, sql], cwd=ROOT, check=True,
+                   timeout=120)
+
+
+def _columns(dsn: str, table: str) -> list[tuple]:
+    conn = heliosdb_sqlite.connect(":memory:", dsn=dsn)
+    try:
+        return [(r[1], r[2]) for r in conn.execute(f"PRAGMA table_info({table})")]
+    finally:
+        conn.close()
+
+
+def test_pooled_connect_reuses_the_catalog_until_another_session_changes_it(dsn):
+    setup = heliosdb_sqlite.connect(":memory:", dsn=dsn)
+    setup.execute("CREATE TABLE t (a INTEGER, b TEXT)")
+    setup.commit()
+    setup.close()
+    assert _columns(dsn, "t") == [("a", "INTEGER"), ("b", "TEXT")]
+    reads = database.catalog_reads
+    for _ in range(5):  # nothing changed: no connect reads the catalog again
+        conn = heliosdb_sqlite.connect(":memory:", dsn=dsn)
+        assert conn.execute("SELECT count(*) FROM t").fetchone() == (0,)
+        conn.close()
+    assert database.catalog_reads == reads
+    # another process (so nothing in this one knows) changes the schema meanwhile
+    _ddl_in_another_process(dsn, "CREATE TABLE u (x REAL, y BLOB)")
+    conn = heliosdb_sqlite.connect(":memory:", dsn=dsn)
+    try:
+        assert database.catalog_reads == reads + 1
+        assert conn.execute("SELECT name FROM sqlite_master ORDER BY name").fetchall() == [
+            ("t",), ("u",)]
+        conn.execute("INSERT INTO u VALUES (1, x'00')")
+        assert conn.execute("SELECT x, typeof(x), y FROM u").fetchall() == [(1.0, "real", b"\0")]
+    finally:
+        conn.close()
+
+
+def test_pooled_connect_never_takes_a_remade_catalog_for_the_cached_one(dsn):
+    """The server database emptied and its schema made again up to the same schema_version,
+    with other columns: a connect must not use the catalog cached from before."""
+    _ddl_in_another_process(dsn, "CREATE TABLE t (a INTEGER)")
+    assert _columns(dsn, "t") == [("a", "INTEGER")]
+    wipe(dsn)
+    _ddl_in_another_process(dsn, "CREATE TABLE t (x TEXT, y REAL)")
+    assert _columns(dsn, "t") == [("x", "TEXT"), ("y", "REAL")]
+
+
+def test_user_version_set_elsewhere_is_seen(dsn):
+    conn = heliosdb_sqlite.connect(":memory:", dsn=dsn)
+    try:
+        assert conn.execute("PRAGMA user_version").fetchone() == (0,)
+        _ddl_in_another_process(dsn, "PRAGMA user_version = 7")
+        assert conn.execute("PRAGMA user_version").fetchone() == (7,)
+    finally:
+        conn.close()
+    conn = heliosdb_sqlite.connect(":memory:", dsn=dsn)
+    try:
+        assert conn.execute("PRAGMA user_version").fetchone() == (7,)
+    finally:
+        conn.close()
+
+
+# -- the statement savepoint: one round trip, SQLite's statement-level undo -----------------------
+UNDO_SCRIPT = [
+    "CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT NOT NULL)",
+    "INSERT INTO t VALUES (1, 'a')",
+    "INSERT INTO t VALUES (2, 'b')",
+    "INSERT INTO t VALUES (1, 'dup')",  # fails: undoes only itself
+    "UPDATE t SET v = v || '!' WHERE k = 2",
+    "SAVEPOINT s1",
+    "INSERT INTO t VALUES (3, 'c')",
+    "INSERT INTO t VALUES (4, NULL)",  # fails inside the savepoint
+    "INSERT INTO t VALUES (5, 'e')",
+    "ROLLBACK TO s1",
+    "INSERT INTO t VALUES (6, 'f')",
+    "RELEASE s1",
+    "UPDATE t SET k = 1 WHERE k = 6",  # fails: the UPDATE leaves no row changed
+    "INSERT INTO t VALUES (7, 'g')",
+]
+
+
+def _run_script(conn) -> list:
+    out = []
+    for sql in UNDO_SCRIPT:
+        try:
+            conn.execute(sql)
+            out.append("ok")
+        except sqlite3.Error as exc:
+            out.append(type(exc).__name__)
+    conn.commit()
+    out.append(conn.execute("SELECT k, v FROM t ORDER BY k").fetchall())
+    return out
+
+
+def test_failed_statement_in_a_transaction_undoes_only_itself(dsn):
+    conn = heliosdb_sqlite.connect(":memory:", dsn=dsn)
+    try:
+        if conn._db.dialect != "postgres":
+            pytest.skip("a Nano 4.31 server rolls the whole transaction back "
+                        "(test_error_inside_transaction)")
+        got = _run_script(conn)
+    finally:
+        conn.close()
+    expected = _run_script(sqlite3.connect(":memory:"))
+    assert got == expected
+
+
+def test_statement_savepoint_costs_no_round_trip(dsn):
+    """Inside a transaction each statement runs under a savepoint (PostgreSQL); SAVEPOINT and
+    RELEASE ride in the same flight as the statement: one round trip per statement."""
+    conn = heliosdb_sqlite.connect(":memory:", dsn=dsn)
+    try:
+        conn.execute("CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT)")
+        conn.commit()
+        conn.execute("INSERT INTO t VALUES (?, ?)", (1, "a"))  # opens the transaction, prepares
+        wire = conn._db.engine._session.conn
+        trips = wire.trips
+        for k in range(2, 12):
+            conn.execute("INSERT INTO t VALUES (?, ?)", (k, "x"))
+        assert wire.trips - trips == 10
+        with pytest.raises(heliosdb_sqlite.IntegrityError):
+            conn.execute("INSERT INTO t VALUES (?, ?)", (1, "dup"))
+        if conn._db.dialect == "postgres":
+            conn.execute("INSERT INTO t VALUES (?, ?)", (12, "y"))
+            conn.commit()
+            assert conn.execute("SELECT count(*), max(k) FROM t").fetchone() == (12, 12)
+        else:
+            conn.rollback()
     finally:
         conn.close()
 

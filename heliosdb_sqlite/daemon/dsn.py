@@ -5,6 +5,7 @@ database defaults to `heliosdb` (a Nano server serves that one name), the user t
 """
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -48,6 +49,13 @@ def _bad(dsn: str, why: str) -> OperationalError:
 def parse(dsn: str) -> Dsn:
     if not isinstance(dsn, str) or "://" not in dsn:
         raise _bad(str(dsn), "expected postgresql://user:password@host:port/database")
+    # every connect() parses its DSN: a request loop's one is parsed once (PGPASSWORD included,
+    # since a DSN without a password takes it from there)
+    return _parse(dsn, os.environ.get("PGPASSWORD"))
+
+
+@functools.lru_cache(maxsize=64)
+def _parse(dsn: str, env_password: str | None) -> Dsn:
     parts = urlsplit(dsn)
     if parts.scheme.lower() not in SCHEMES:
         raise _bad(dsn, f"the scheme must be one of {', '.join(SCHEMES)}, not {parts.scheme!r}")
@@ -71,8 +79,7 @@ def parse(dsn: str) -> Dsn:
         except ValueError:
             raise _bad(dsn, "connect_timeout must be a number of seconds") from None
         timeout = timeout if timeout > 0 else None
-    password = unquote(parts.password) if parts.password is not None \
-        else os.environ.get("PGPASSWORD")
+    password = unquote(parts.password) if parts.password is not None else env_password
     database = unquote(parts.path.lstrip("/")) or DEFAULT_DATABASE
     return Dsn(host=host, port=port, user=unquote(parts.username or "") or "postgres",
                password=password, database=database, sslmode=sslmode, connect_timeout=timeout,

@@ -188,6 +188,7 @@ class _Wire(pg8000.native.Connection):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.owed: list[str] = []  # statements sent ahead whose answers are not read yet
+        self.trips = 0  # answers waited for (round trips), for tests and the benchmark
         super().__init__(*args, **kwargs)
 
     def send_ahead(self, statements: list[str]) -> None:
@@ -196,6 +197,7 @@ class _Wire(pg8000.native.Connection):
         self.owed.extend(statements)
 
     def handle_messages(self, context: Context) -> None:
+        self.trips += 1
         if self.owed:
             owed, self.owed = self.owed, []
             failure = None
