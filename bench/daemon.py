@@ -25,7 +25,9 @@ Variants (columns):
              parameters, the same protocol per statement (the simple protocol, or a statement
              prepared once per connection and reused through execute_named), every extra
              statement included (BEGIN, the schema-version read, advisory lock, MAX("id") rowid
-             probe, savepoints, COMMIT, the catalog reads of a connect). It is captured at
+             probe, savepoints, COMMIT, the catalog reads of a connect), and the statements the
+             transport sends ahead of the next one in the same flight (a deferred BEGIN,
+             SAVEPOINT or RELEASE: pgwire._Wire.send_ahead, replayed the same way). It is captured at
              start-up: Session.run and the pg8000 calls under it are wrapped for one run of each
              workload (after a warm-up run), then unwrapped. shim/raw is the shim's Python cost.
   raw-plain  pg8000.native with the SQL one would write by hand: conn.run("BEGIN"), then
@@ -44,8 +46,9 @@ Connect rows (unit = connect; each is connect + SELECT 1 + fetchone + close):
              raw: pg8000 connect + the captured statements of such a connect (catalog DDL and
              reads, their prepares on Nano, the query) + close. raw-plain: as above.
 
-`sent/unit` is how many statements (round trips) the shim sends per unit, from the capture; the
-statements themselves are listed above each table. The issue's target is shim/raw <= 1.15
+`sent/unit` is how many statements the shim sends per unit, from the capture, and `trips/unit`
+how many round trips they take (statements sent ahead ride with the next one); the statements
+themselves are listed above each table. The issue's target is shim/raw <= 1.15
 (ratios above it are marked `*`).
 
 The workloads that only read run all their rounds first, then those that write (see PHASES):
@@ -107,10 +110,12 @@ def row_values(i: int) -> tuple:
     return (i, i * 0.5, f"row {i:06d}")
 
 
-def pg_connect(dsn: Any) -> pg8000.native.Connection:
-    """A pg8000.native connection as the shim's Session opens one (blocking socket: no timeout)."""
+def pg_connect(dsn: Any, wire: bool = False) -> pg8000.native.Connection:
+    """A pg8000.native connection as the shim's Session opens one (blocking socket: no timeout);
+    `wire`: of the transport's pg8000 subclass, which can send statements ahead (for `raw`)."""
     ssl_context = getattr(pgwire, "_ssl_context", lambda mode: False)(dsn.sslmode)
-    return pg8000.native.Connection(
+    cls = getattr(pgwire, "_Wire", pg8000.native.Connection) if wire else pg8000.native.Connection
+    return cls(
         dsn.user, host=dsn.host, port=dsn.port, database=dsn.database, password=dsn.password,
         application_name=dsn.application_name, ssl_context=ssl_context)
 
@@ -122,6 +127,7 @@ class Capture:
     """While active, wraps Session.run and the pg8000 calls it makes; while `recording`, keeps
     what went to the server, as wire ops:
         ("simple", text)                  simple protocol (one round trip)
+        ("ahead", text)                   simple protocol, sent ahead of the next op (no trip)
         ("prepare", (text, oids))         Parse + Describe of a named statement (one round trip)
         ("named", (text, oids), params)   Bind + Execute of that statement (one round trip)
     params are the Python values Session.run was given (bools as ints, as Session.run binds them),
@@ -142,6 +148,8 @@ class Capture:
         cls = pg8000.native.Connection
         run = pgwire.Session.run
         simple, prepare, named = (getattr(cls, n) for n in self.WIRE)
+        wire = getattr(pgwire, "_Wire", None)
+        ahead = wire.send_ahead if wire is not None else None
 
         def session_run(session: Any, sql: str, params: Any) -> Any:
             if cap.ops is None:
@@ -173,8 +181,16 @@ class Capture:
                 cap.ops.append(("named", cap.names[(id(conn), name)][0], cap.params))
             return named(conn, name, params, *args)
 
+        def send_ahead(conn: Any, statements: list) -> None:
+            if cap.ops is not None:
+                cap.ops.extend(("ahead", sql) for sql in statements)
+            return ahead(conn, statements)
+
         self.saved = [(pgwire.Session, "run", pgwire.Session.__dict__["run"])]
         self.saved += [(cls, n, cls.__dict__.get(n)) for n in self.WIRE]
+        if wire is not None:
+            self.saved.append((wire, "send_ahead", wire.__dict__["send_ahead"]))
+            wire.send_ahead = send_ahead
         pgwire.Session.run = session_run
         cls.execute_simple = execute_simple
         cls.prepare_statement = prepare_statement
@@ -203,8 +219,8 @@ def summarize(ops: list) -> list[tuple[int, str, str]]:
     """(count, protocol, SQL) per distinct statement sent, in order of first appearance."""
     counts: OrderedDict = OrderedDict()
     for op in ops:
-        if op[0] == "simple":
-            key = ("simple", op[1])
+        if op[0] in ("simple", "ahead"):
+            key = (op[0], op[1])
         elif op[0] == "prepare":
             key = ("parse", op[1][0])
         else:
@@ -276,7 +292,7 @@ class Raw:
 
     def __init__(self, dsn: Any, captured: dict) -> None:
         self.dsn = dsn
-        self.conn = pg_connect(dsn)
+        self.conn = pg_connect(dsn, wire=True)
         self.prepared: dict = {}
         # steady state: statements prepared once here (untimed), as the shim's session has them
         self.compiled = {key: self._compile(ops) for key, ops in captured.items()
@@ -286,8 +302,8 @@ class Raw:
     def _compile(self, ops: list) -> list:
         out = []
         for op in ops:
-            if op[0] == "simple":
-                out.append((None, op[1], None, None, None))
+            if op[0] in ("simple", "ahead"):
+                out.append((op[0], op[1], None, None, None))
             elif op[0] == "named":
                 key = op[1]
                 if key not in self.prepared:
@@ -300,10 +316,13 @@ class Raw:
     def _replay(self, compiled: list) -> Any:
         conn = self.conn
         simple, named, py_types = conn.execute_simple, conn.execute_named, conn.py_types
+        ahead = getattr(conn, "send_ahead", None)
         context = None
         for name, text, columns, input_funcs, params in compiled:
-            if name is None:
+            if name == "simple":
                 context = simple(text)
+            elif name == "ahead":
+                ahead([text])
             else:
                 context = named(name, make_params(py_types, params), columns, input_funcs, text)
         return context
@@ -331,11 +350,13 @@ class Raw:
     def connect_no_pool(self, reps: int) -> int:
         ops = self.fresh
         for _ in range(reps):
-            conn = pg_connect(self.dsn)
+            conn = pg_connect(self.dsn, wire=True)
             prepared: dict = {}
             for op in ops:
                 if op[0] == "simple":
                     conn.execute_simple(op[1])
+                elif op[0] == "ahead":
+                    conn.send_ahead([op[1]])
                 elif op[0] == "prepare":
                     prepared[op[1]] = conn.prepare_statement(*op[1])
                 else:
@@ -614,8 +635,9 @@ def print_captured(workloads: list, captured: dict, runs: dict, units: dict) -> 
         ops = captured[w.key]
         n = units[w.key]
         plural = {"query": "queries"}.get(w.unit, w.unit + "s") if n != 1 else w.unit
-        print(f"  {w.name}: {len(ops)} statements to the server for {n} {plural} "
-              f"({_per(len(ops) / n)} per {w.unit}; {runs[w.key]} Session.run calls)")
+        trips = sum(op[0] != "ahead" for op in ops)
+        print(f"  {w.name}: {len(ops)} statements in {trips} round trips to the server for {n} "
+              f"{plural} ({_per(len(ops) / n)} per {w.unit}; {runs[w.key]} Session.run calls)")
         for n, kind, sql in summarize(ops):
             text = " ".join(sql.split())
             text = text if len(text) <= 100 else text[:97] + "..."
@@ -628,7 +650,8 @@ def _per(x: float) -> str:
 
 def print_table(label: str, version: str, workloads: list, results: dict, captured: dict,
                 units: dict, cfg: argparse.Namespace) -> None:
-    head = (f"| {'workload':<32} | {'unit':<7} | {'sent/unit':>9} | {'raw':>8} | "
+    head = (f"| {'workload':<32} | {'unit':<7} | {'sent/unit':>9} | {'trips/unit':>10} | "
+            f"{'raw':>8} | "
             f"{'raw-plain':>9} | {'shim':>8} | {'shim/raw':>8} | {'shim/plain':>10} |")
     print()
     print(f"{label} ({version}): median µs per unit over {cfg.rounds} rounds; ratios are "
@@ -654,7 +677,9 @@ def print_table(label: str, version: str, workloads: list, results: dict, captur
         shim_raw, r = ratio("shim", "raw")
         shim_raw += "*" if r > TARGET else " "
         sent = len(captured[w.key]) / units[w.key]
-        print(f"| {w.name:<32} | {w.unit:<7} | {_per(sent):>9} | {cell(med['raw']):>8} | "
+        trips = sum(op[0] != "ahead" for op in captured[w.key]) / units[w.key]
+        print(f"| {w.name:<32} | {w.unit:<7} | {_per(sent):>9} | {_per(trips):>10} | "
+              f"{cell(med['raw']):>8} | "
               f"{cell(med['raw-plain']):>9} | {cell(med['shim']):>8} | {shim_raw:>8} | "
               f"{ratio('shim', 'raw-plain')[0]:>10} |")
     if cfg.verbose:
