@@ -17,12 +17,15 @@ each timed body includes its COMMIT where it writes.
 
 Variants (columns):
   sqlite3    stdlib sqlite3 (`:memory:`, or a file in a temp dir for the file rows)
-  raw        the Nano binding running the SQL heliosdb_sqlite sends for the workload: BIGINT /
-             DOUBLE PRECISION columns, `$n` params, the explicit rowid the shim assigns, INSERT ...
-             RETURNING "id" through query(), the shim's ORDER BY "t"."id" and aliases, the shim's
-             BEGIN/COMMIT and its one SELECT MAX("id") per table. shim/raw is the Python overhead.
-  raw-plain  the Nano binding with the SQL one would write by hand: INSERT through execute()
-             (no RETURNING), execute_many() for the batch, SELECT without ORDER BY.
+  raw        the Nano binding replaying exactly the engine calls heliosdb_sqlite makes for the
+             workload: its SQL (BIGINT / DOUBLE PRECISION columns, `$n` params, quoted names,
+             aliases, ORDER BY "t"."id" for the plain scan), the rowid it assigns, INSERTs through
+             execute(), the batch as one execute_many() inside SAVEPOINT "hsq_batch" / RELEASE,
+             its BEGIN/COMMIT and its SELECT MAX("id") rowid probe (once per table per
+             transaction). shim/raw is the shim's Python overhead.
+  raw-plain  the Nano binding with the SQL one would write by hand: INSERT through execute(),
+             execute_many() for the batch (no savepoint, no probe), SELECT without aliases or
+             ORDER BY.
   shim       heliosdb_sqlite (the default embedded binding transport).
   repl       heliosdb_sqlite over a `heliosdb-nano repl` child process (HELIOSDB_EMBEDDED=repl);
              present when the binary is found (scripts/install_nano_cli.sh), --no-repl skips it.
@@ -31,9 +34,10 @@ For the connect rows, `raw` replays the exact engine calls the shim makes for co
 query + close (open, bootstrap DDL, catalog reads, the query, flush), captured from a traced shim
 connection at start-up; `raw-plain` is open + query + drop.
 
-The SQL in RAW_* below is what the shim sent when this file was written; at start-up the bench
-captures what the shim sends now and warns if it no longer matches (then the `raw` column is
-stale: update RAW_*).
+The engine calls in RAW_* and `Raw` below are what the shim made when this file was written. At
+start-up the bench runs each workload's body once, small, through the shim (its engine calls
+traced) and through `raw` (its binding calls recorded), and warns if they differ: then the `raw`
+column is stale (update RAW_* and `Raw`).
 """
 from __future__ import annotations
 
@@ -48,7 +52,7 @@ import statistics
 import sys
 import tempfile
 import time
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))  # run from a checkout without installing
@@ -71,9 +75,10 @@ CONNECT_QUERY_FILE = "SELECT c FROM t WHERE id = ?"
 # what heliosdb_sqlite sends to the engine for the statements above
 DDL_RAW = 'CREATE TABLE "{t}" ("id" BIGINT PRIMARY KEY, "a" BIGINT, "b" DOUBLE PRECISION, "c" TEXT)'
 RAW_MAX = 'SELECT MAX("id") AS m FROM "{t}"'
-RAW_INS = 'INSERT INTO "{t}" ("a", "b", "c", "id") VALUES ($1, $2, $3, $4) RETURNING "id"'
-RAW_SEL = ('SELECT "id" AS "id", "a" AS "a", "b" AS "b", "c" AS "c" FROM "t" WHERE "id" = $1 '
-           'ORDER BY "t"."id"')
+RAW_INS = 'INSERT INTO "{t}" ("a", "b", "c", "id") VALUES ($1, $2, $3, $4)'
+RAW_BATCH = 'SAVEPOINT "hsq_batch"'  # executemany's batch: undone alone if it fails, then replayed
+RAW_BATCH_END = 'RELEASE SAVEPOINT "hsq_batch"'
+RAW_SEL = 'SELECT "id" AS "id", "a" AS "a", "b" AS "b", "c" AS "c" FROM "t" WHERE "id" = $1'
 RAW_AGG = 'SELECT COUNT(*) AS "_h0", SUM("a") AS "_h1", AVG("b") AS "_h2" FROM "t"'
 RAW_FETCH = ('SELECT "t"."id" AS "id", "t"."a" AS "a", "t"."b" AS "b", "t"."c" AS "c" FROM "t" '
              'ORDER BY "t"."id"')
@@ -113,7 +118,20 @@ def row_values(i: int) -> tuple:
 # ------------------------------------------------------------------------------------------------
 # Variants: the same timed bodies per workload, each returning its operation count.
 
-class Dbapi:
+class Variant:
+    """What every column shares: the setup of the table the read workloads use."""
+
+    def populate(self, n: int) -> None:
+        # written as the executemany workload writes it, by every column alike (how a table was
+        # written changes how fast the engine scans it), then the statement / plan caches warmed
+        self.create("t")
+        self.executemany(self.rows(range(1, n + 1)))
+        self.point_select([1])
+        self.aggregate(1)
+        self.fetch(1)
+
+
+class Dbapi(Variant):
     """stdlib sqlite3 or heliosdb_sqlite: the same application code for both."""
 
     def __init__(self, name: str, module: Any, path: str | None) -> None:
@@ -124,13 +142,9 @@ class Dbapi:
         self.conn = module.connect(self.target)
         self.keeper = None
 
-    def populate(self, n: int) -> None:
-        c = self.conn
-        c.execute(DDL_SQLITE.format(t="t"))
-        c.executemany(INS_SQLITE.format(t="t"), [row_values(i) for i in range(1, n + 1)])
-        c.commit()
-        for sql, params in ((SEL_SQLITE, (1,)), (AGG_SQLITE, ()), (FETCH_SQLITE, ())):
-            c.execute(sql, params).fetchall()  # warm the statement / plan caches
+    @staticmethod
+    def rows(ids: Iterable[int]) -> list:
+        return [row_values(i) for i in ids]
 
     def create(self, table: str) -> None:
         # A new, empty table per round (never dropped): every round starts from the same state,
@@ -139,7 +153,7 @@ class Dbapi:
         c.execute(DDL_SQLITE.format(t=table))
         c.commit()
         # one INSERT rolled back: translation (~1.5 ms in the shim) stays out of the timed run,
-        # and the shim forgets the table's rowid counter again, as `raw` starts without one
+        # and the shim forgets the table's rowid counter again, so the timed run probes for it
         c.execute(INS_SQLITE.format(t=table), row_values(0))
         c.rollback()
         self.table = table
@@ -206,8 +220,8 @@ class Dbapi:
         self.conn.close()
 
 
-class Raw:
-    """The Nano binding called directly; `plain` picks hand-written SQL over the shim's."""
+class Raw(Variant):
+    """The Nano binding called directly; `plain` picks hand-written SQL over the shim's calls."""
 
     def __init__(self, name: str, plain: bool, data_dir: str | None) -> None:
         self.name = name
@@ -217,51 +231,38 @@ class Raw:
         self.replay_mem: list = []
         self.replay_file: list = []
 
-    def populate(self, n: int) -> None:
-        # `raw` writes the table as the shim does (one INSERT ... RETURNING per row, one
-        # transaction): the engine scans a table written that way measurably slower in the
-        # aggregate workload than one written by execute_many, which `raw-plain` uses.
-        db = self.db
-        db.execute(DDL_RAW.format(t="t"))
-        rows = [list(row_values(i)) + [i] for i in range(1, n + 1)]
-        if self.plain:
-            db.execute("BEGIN")
-            db.execute_many(PLAIN_INS.format(t="t"), rows)
-            db.execute("COMMIT")
-        else:
-            self._insert_rows("t", rows)
+    @staticmethod
+    def rows(ids: Iterable[int]) -> list:
+        return [[*row_values(i), i] for i in ids]  # with the rowid the shim assigns
 
     def create(self, table: str) -> None:
+        # the table as the shim creates it (not its catalog rows: untimed setup), then the
+        # DB-API variants' rolled-back INSERT
         db = self.db
         db.execute(DDL_RAW.format(t=table))
-        db.execute("BEGIN")  # the same rolled-back INSERT as the DB-API variants
+        db.execute("BEGIN")
         if self.plain:
-            db.execute(PLAIN_INS.format(t=table), [0, 0.0, "warm", 1])
+            db.execute(PLAIN_INS.format(t=table), [*row_values(0), 1])
         else:
-            db.query(RAW_INS.format(t=table), [0, 0.0, "warm", 1])
+            db.query(RAW_MAX.format(t=table))
+            db.execute(RAW_INS.format(t=table), [*row_values(0), 1])
         db.execute("ROLLBACK")
         self.table = table
 
     # -- timed bodies --
-    def _insert_rows(self, table: str, rows: list) -> int:
+    def insert(self, rows: list) -> int:
         db = self.db
         db.execute("BEGIN")
         if self.plain:
-            execute = db.execute
-            sql = PLAIN_INS.format(t=table)
-            for r in rows:
-                execute(sql, r)
+            sql = PLAIN_INS.format(t=self.table)
         else:
-            query = db.query
-            query(RAW_MAX.format(t=table))  # the shim's once-per-table rowid probe
-            sql = RAW_INS.format(t=table)
-            for r in rows:
-                query(sql, r)
+            db.query(RAW_MAX.format(t=self.table))  # the shim's once-per-table rowid probe
+            sql = RAW_INS.format(t=self.table)
+        execute = db.execute
+        for r in rows:
+            execute(sql, r)
         db.execute("COMMIT")
         return len(rows)
-
-    def insert(self, rows: list) -> int:
-        return self._insert_rows(self.table, rows)
 
     def point_select(self, ids: list) -> int:
         query = self.db.query
@@ -272,11 +273,15 @@ class Raw:
         return len(ids)
 
     def executemany(self, rows: list) -> int:
-        if not self.plain:  # the shim runs the batch as one INSERT ... RETURNING per row
-            return self._insert_rows(self.table, rows)
         db = self.db
         db.execute("BEGIN")
-        db.execute_many(PLAIN_INS.format(t=self.table), rows)
+        if self.plain:
+            db.execute_many(PLAIN_INS.format(t=self.table), rows)
+        else:
+            db.execute(RAW_BATCH)
+            db.query(RAW_MAX.format(t=self.table))
+            db.execute_many(RAW_INS.format(t=self.table), rows)
+            db.execute(RAW_BATCH_END)
         db.execute("COMMIT")
         return len(rows)
 
@@ -394,30 +399,82 @@ class _Capture:
         return out
 
 
+class _Recorder:
+    """A binding handle that records its calls in _Capture's form (a `raw` variant's, for the
+    staleness check)."""
+
+    def __init__(self, db: Any) -> None:
+        self.db = db
+        self.calls: list = []
+
+    def query(self, sql: str, params: Any = None) -> Any:
+        self.calls.append(("query", sql, list(params or ())))
+        return self.db.query(sql, params) if params else self.db.query(sql)
+
+    def execute(self, sql: str, params: Any = None) -> int:
+        self.calls.append(("execute", sql, list(params or ())))
+        return self.db.execute(sql, params) if params else self.db.execute(sql)
+
+    def execute_many(self, sql: str, rows: Any) -> int:
+        self.calls.append(("execute_many", sql, list(rows)))
+        return self.db.execute_many(sql, rows)
+
+    def take(self) -> list:
+        out = list(self.calls)
+        self.calls.clear()
+        return out
+
+
+def _ddl_as_raw(calls: list) -> list:
+    """The shim's DDL transaction (BEGIN, the CREATE TABLE, its catalog rows in the _hsq_
+    tables, COMMIT) as the lone CREATE TABLE `raw` sends: untimed setup either way."""
+    for k, (_, sql, _) in enumerate(calls):
+        if k and sql and sql.startswith("CREATE TABLE") and calls[k - 1][1] == "BEGIN":
+            end = next((j for j in range(k + 1, len(calls)) if calls[j][1] == "COMMIT"), None)
+            if end is not None and all("_hsq_" in c[1] for c in calls[k + 1:end]):
+                return calls[:k - 1] + [calls[k]] + calls[end + 1:]
+    return calls
+
+
+def _first_difference(shim: list, raw: list) -> str:
+    def show(calls: list, k: int) -> str:
+        return repr(calls[k])[:160] if k < len(calls) else "nothing"
+    k = next((k for k, (a, b) in enumerate(zip(shim, raw)) if a != b), min(len(shim), len(raw)))
+    return (f"call {k + 1} of {len(shim)}: the shim sends {show(shim, k)}, "
+            f"`raw` sends {show(raw, k)}")
+
+
 def check_shim_sql() -> list[str]:
-    """What the shim sends now for each workload vs RAW_*; the differences, as warnings."""
+    """Each workload's body run once, small, through the shim (engine calls traced) and through
+    `raw` (binding calls recorded): where they differ, as warnings."""
     warnings = []
-    conn = heliosdb_sqlite.connect(":memory:")
+    shim = Dbapi("shim", heliosdb_sqlite, None)
+    raw = Raw("raw", False, None)
+    raw.db = _Recorder(raw.db)
+    rows = {cls: cls.rows((1, 2, 3)) for cls in (Dbapi, Raw)}
+    steps: list[tuple[str, Callable[[Any], Any]]] = [
+        ("create", lambda v: v.create("t")),
+        ("insert (in tx)", lambda v: v.insert(rows[type(v)])),
+        ("point SELECT", lambda v: v.point_select([2])),
+        ("count/sum/avg", lambda v: v.aggregate(1)),
+        ("fetchall", lambda v: v.fetch(1)),
+        ("create", lambda v: v.create("many")),
+        ("executemany", lambda v: v.executemany(rows[type(v)])),
+    ]
     with _Capture() as cap:
-        conn.execute(DDL_SQLITE.format(t="t"))
-        conn.commit()
-        cap.take()
-        conn.execute(INS_SQLITE.format(t="t"), row_values(1))
-        conn.execute(INS_SQLITE.format(t="t"), row_values(2))
-        conn.commit()
-        got = [(op, sql) for op, sql, _ in cap.take()]
-        want = [("execute", "BEGIN"), ("query", RAW_MAX.format(t="t")),
-                ("query", RAW_INS.format(t="t")), ("query", RAW_INS.format(t="t")),
-                ("execute", "COMMIT")]
-        if got != want:
-            warnings.append(f"insert: the shim now sends {got}")
-        for sql, params, raw in ((SEL_SQLITE, (1,), RAW_SEL), (AGG_SQLITE, (), RAW_AGG),
-                                 (FETCH_SQLITE, (), RAW_FETCH)):
-            conn.execute(sql, params).fetchall()
-            got = [(op, s) for op, s, _ in cap.take()]
-            if got != [("query", raw)]:
-                warnings.append(f"{sql!r}: the shim now sends {got}")
-    conn.close()
+        for name, step in steps:
+            step(shim)
+            sent = _ddl_as_raw(cap.take())
+            try:
+                step(raw)
+            except Exception as exc:  # noqa: BLE001 - RAW_* so stale the engine refuses them
+                warnings.append(f"{name}: `raw` failed ({exc}) after "
+                                f"{_first_difference(sent, raw.db.take())}")
+                break
+            replayed = raw.db.take()
+            if sent != replayed:
+                warnings.append(f"{name}: {_first_difference(sent, replayed)}")
+    shim.close()
     return warnings
 
 
@@ -452,24 +509,20 @@ class Workload:
 
 def build_workloads(cfg: argparse.Namespace, storages: list[str], paths: dict) -> list[Workload]:
     rng = random.Random(42)
-    ins_rows = [row_values(i) for i in range(1, cfg.insert_n + 1)]
-    ins_rows_raw = [list(r) + [i] for i, r in enumerate(ins_rows, 1)]
-    many_rows = [row_values(i) for i in range(1, cfg.many_n + 1)]
-    many_rows_raw = [list(r) + [i] for i, r in enumerate(many_rows, 1)]
+    # each variant class's own row form (`raw` rows carry the rowid the shim assigns)
+    ins_rows = {cls: cls.rows(range(1, cfg.insert_n + 1)) for cls in (Dbapi, Raw)}
+    many_rows = {cls: cls.rows(range(1, cfg.many_n + 1)) for cls in (Dbapi, Raw)}
     ids = [rng.randint(1, cfg.table_n) for _ in range(cfg.select_n)]
-
-    def rows_for(v, dbapi_rows, raw_rows):
-        return raw_rows if isinstance(v, Raw) else dbapi_rows
 
     out = []
     for st in storages:
         out += [
             Workload("insert 1 row (in tx)", "row", st,
-                     lambda v: v.insert(rows_for(v, ins_rows, ins_rows_raw)),
+                     lambda v: v.insert(ins_rows[type(v)]),
                      setup=lambda v, rnd: v.create(f"ins_{rnd}")),
             Workload("point SELECT by pk", "query", st, lambda v: v.point_select(ids)),
             Workload(f"executemany {cfg.many_n // 1000}k", "row", st,
-                     lambda v: v.executemany(rows_for(v, many_rows, many_rows_raw)),
+                     lambda v: v.executemany(many_rows[type(v)]),
                      setup=lambda v, rnd: v.create(f"many_{rnd}")),
             Workload(f"count/sum/avg {cfg.table_n // 1000}k", "query", st,
                      lambda v: v.aggregate(cfg.agg_reps)),
@@ -706,22 +759,20 @@ def profile(cfg: argparse.Namespace) -> None:
 
 class _StubEngine:
     """Stands in for BindingEngine on one private connection: answers at once with canned
-    results, so what is left of a statement's time is the shim's own Python."""
+    results (every query the point SELECT's row, which also answers the rowid probe; every
+    execute one affected row), so what is left of a statement's time is the shim's own Python."""
     dialect = "nano"
 
     def __init__(self, real: Any) -> None:
         from heliosdb_sqlite.engine import Result
         self.real = real
         self.select = Result(["id", "a", "b", "c"], [(5, 5, 2.5, "row 000005")], -1)
-        self.result = Result
 
     def query(self, sql: str, params: Any) -> Any:
-        if sql.startswith("INSERT"):
-            return self.result(["id"], [(params[-1],)], -1)  # RETURNING "id"
         return self.select
 
     def execute(self, sql: str, params: Any) -> int:
-        return 1
+        return 1  # an INSERT's one row, as the hot path sends it through execute()
 
     def execute_many(self, sql: str, rows: Any) -> int:
         return len(rows)
@@ -744,7 +795,7 @@ def _measure(entries: list, block: int = 2000, blocks: int = 7, layered: bool = 
             best[label] = min(best[label], (time.perf_counter_ns() - t0) / block / 1000)
     above = None
     for label, _ in entries:
-        extra = f"  (+{best[label] - above:5.2f})" if layered and above is not None else " " * 10
+        extra = f"  ({best[label] - above:+6.2f})" if layered and above is not None else " " * 10
         print(f"  {best[label]:7.2f}{extra}  {label}")
         above = best[label]
     return best
@@ -753,16 +804,23 @@ def _measure(entries: list, block: int = 2000, blocks: int = 7, layered: bool = 
 def stage_breakdown() -> None:
     """The shim's per-statement path peeled layer by layer, without a profiler.
 
-    Each entry point (BindingEngine.query, Connection._steps, ._run, ._execute, Cursor.execute,
-    Connection.execute) runs the same statement in a loop; entries are interleaved in blocks and
-    each reports its fastest block, so a layer's own cost is the difference to the entry above
-    it. Run twice: on the real engine, and on a stub engine that answers at once (the pure
-    Python cost, free of the engine's noise). Private methods are called as the connection calls
-    them; if the package has changed shape, the breakdown says so and stops."""
+    The path: Connection.execute (builds its Cursor) -> Cursor.execute -> Connection._execute
+    (the plan cache probe) -> hotpath.execute (hotpath.facts_of, hotpath.bind) -> hotpath._read
+    or hotpath._insert -> the engine. Each layer's entry point runs the same statement in a loop;
+    entries are interleaved in blocks and each reports its fastest block, so a layer's own cost
+    is the difference to the entry above it. Run twice: on the real engine, and on a stub engine
+    that answers at once (the pure Python cost, free of the engine's noise). Private functions
+    are called as their callers call them; if the package has changed shape, or the statements
+    no longer take the hot path, the breakdown says so and stops."""
+    from heliosdb_sqlite import hotpath
+    from heliosdb_sqlite.cursor import Cursor
+    from heliosdb_sqlite.embedded.binding import BindingEngine
+    from heliosdb_sqlite.rewrite.plan import AUTO_ROWID
+
     n_rows = 20000
     conn = heliosdb_sqlite.connect(":memory:")
     conn.execute(DDL_SQLITE.format(t="t"))
-    conn.executemany(INS_SQLITE.format(t="t"), [row_values(i) for i in range(1, n_rows + 1)])
+    conn.executemany(INS_SQLITE.format(t="t"), Dbapi.rows(range(1, n_rows + 1)))
     conn.commit()
     conn.execute(DDL_SQLITE.format(t="ins"))
     conn.commit()
@@ -771,65 +829,69 @@ def stage_breakdown() -> None:
         real = conn._db.engine
         raw = real._db
         cur = conn.cursor()
-        sel_plan = conn._plan(SEL_SQLITE)
-        ins_plan = conn._plan(ins_sql)
+        sel_plan, ins_plan = conn._plan(SEL_SQLITE), conn._plan(ins_sql)
+        sel_facts, ins_facts = hotpath.facts_of(sel_plan), hotpath.facts_of(ins_plan)
+        # the engine values _read and _insert take, as hotpath.execute orders them
+        if sel_facts.params is not None or ins_facts.params != (1, 2, 3, AUTO_ROWID):
+            raise RuntimeError(f"engine parameter order now {sel_facts.params} (point SELECT), "
+                               f"{ins_facts.params} (INSERT)")
+        if not hotpath.execute(conn, cur, sel_plan, (1,)):
+            raise RuntimeError("the point SELECT no longer takes the hot path")
+        execute, bind, read, insert = hotpath.execute, hotpath.bind, hotpath._read, hotpath._insert
 
         def sel_id(i: int) -> int:
             return i * 7919 % n_rows + 1
 
         def layers_select(engine: Any) -> list:
             return [
-                ("BindingEngine.query (dicts -> tuples)" if engine is real else "stub engine.query",
+                ("BindingEngine.query  (the binding's dicts -> tuples)" if engine is real
+                 else "stub engine.query",
                  lambda i: engine.query(RAW_SEL, [sel_id(i)])),
-                ("Connection._steps   (_StepRun, counters, _description, _set_result)",
-                 lambda i: conn._steps(cur, sel_plan, [sel_id(i)])),
-                ("Connection._run     (lock try_acquire/acquire/release, is_read, shape)",
-                 lambda i: conn._run(cur, sel_plan, [sel_id(i)], SEL_SQLITE, True)),
-                ("Connection._execute (_plan cache hit, _bind, lastrowid)",
+                ("hotpath._read        (lock try_acquire/release, cursor fill)",
+                 lambda i: read(conn, cur, sel_plan, sel_facts, [sel_id(i)])),
+                ("hotpath.execute      (facts_of, bind)",
+                 lambda i: execute(conn, cur, sel_plan, (sel_id(i),))),
+                ("Connection._execute  (the plan cache probe)",
                  lambda i: conn._execute(cur, SEL_SQLITE, (sel_id(i),), False)),
-                ("Cursor.execute      (_check, isinstance, _reset, _locked try/finally)",
+                ("Cursor.execute       (checks, _reset, _locked try/finally)",
                  lambda i: cur.execute(SEL_SQLITE, (sel_id(i),))),
-                ("Connection.execute  (+ a new Cursor)",
+                ("Connection.execute   (+ Cursor(conn))",
                  lambda i: conn.execute(SEL_SQLITE, (sel_id(i),))),
                 ("... .fetchone()",
                  lambda i: conn.execute(SEL_SQLITE, (sel_id(i),)).fetchone()),
             ]
 
+        # the engine-level INSERTs go to a table of their own, behind the shim's back: rowids
+        # of theirs in "ins" would move the shim's counter
+        raw.execute(DDL_RAW.format(t="x"))
         raw_ins_x = RAW_INS.format(t="x")
+        xid = iter(range(1, 10 ** 9))
 
         def layers_insert(engine: Any) -> list:
             return [
-                ("BindingEngine.query (INSERT ... RETURNING)" if engine is real
-                 else "stub engine.query",
-                 lambda i: engine.query(raw_ins_x, [i, 0.5, "row", 10 ** 8 + i])),
-                ("Connection._steps   (_StepRun, rowid slot, note_rowids, counters)",
-                 lambda i: conn._steps(cur, ins_plan, [i, 0.5, "row"])),
-                ("Connection._run     (in-tx checks, trace, is_dml)",
-                 lambda i: conn._run(cur, ins_plan, [i, 0.5, "row"], ins_sql, True)),
-                ("Connection._execute (_plan cache hit, _bind + coercions, lastrowid)",
+                ("BindingEngine.execute (INSERT)" if engine is real else "stub engine.execute",
+                 lambda i: engine.execute(raw_ins_x, [i, 0.5, "row", next(xid)])),
+                ("hotpath._insert      (rowid from the counter, counters, cursor fill)",
+                 lambda i: insert(conn, cur, ins_plan, ins_facts, [i, 0.5, "row", None])),
+                ("hotpath.execute      (facts_of, bind + coercions, engine order)",
+                 lambda i: execute(conn, cur, ins_plan, (i, 0.5, "row"))),
+                ("Connection._execute  (the plan cache probe)",
                  lambda i: conn._execute(cur, ins_sql, (i, 0.5, "row"), False)),
-                ("Cursor.execute      (_check, isinstance, _reset, _locked try/finally)",
+                ("Cursor.execute       (checks, _reset, _locked try/finally)",
                  lambda i: cur.execute(ins_sql, (i, 0.5, "row"))),
-                ("Connection.execute  (+ a new Cursor)",
+                ("Connection.execute   (+ Cursor(conn))",
                  lambda i: conn.execute(ins_sql, (i, 0.5, "row"))),
             ]
 
         print("\n== engine floor (raw binding, µs per call, best of 7 blocks) ==")
-        raw.execute('CREATE TABLE "x" ("id" BIGINT PRIMARY KEY, "a" BIGINT, '
-                    '"b" DOUBLE PRECISION, "c" TEXT)')
         raw.execute("BEGIN")
-        xid = iter(range(1, 10 ** 8))
         _measure([
-            ("raw db.execute(INSERT, no RETURNING)",
-             lambda i: raw.execute(PLAIN_INS.format(t="x"), [i, 0.5, "row", next(xid)])),
-            ("raw db.query(INSERT ... RETURNING \"id\")  <- what the shim sends",
-             lambda i: raw.query(RAW_INS.format(t="x"), [i, 0.5, "row", next(xid)])),
+            ("raw db.execute(INSERT)  <- what the shim sends",
+             lambda i: raw.execute(raw_ins_x, [i, 0.5, "row", next(xid)])),
         ], block=1000, layered=False)
         raw.execute("COMMIT")
         _measure([
             ("raw db.query(point SELECT, plain SQL)", lambda i: raw.query(PLAIN_SEL, [sel_id(i)])),
-            ("raw db.query(point SELECT, shim SQL: aliases, no ORDER BY)",
-             lambda i: raw.query(RAW_SEL.replace(' ORDER BY "t"."id"', ""), [sel_id(i)])),
             ("raw db.query(point SELECT, shim SQL)  <- what the shim sends",
              lambda i: raw.query(RAW_SEL, [sel_id(i)])),
         ], block=500, layered=False)
@@ -841,6 +903,8 @@ def stage_breakdown() -> None:
                   "(+x) = that layer's own cost) ==")
             _measure(layers_select(engine), block=1000 if engine is real else 5000)
             conn.execute(ins_sql, row_values(0))  # opens the transaction, primes the counter
+            if not execute(conn, cur, ins_plan, row_values(0)):
+                raise RuntimeError("the INSERT in a transaction no longer takes the hot path")
             print(f"\n== INSERT in a transaction through the layers, {what} ==")
             _measure(layers_insert(engine), block=1000 if engine is real else 5000)
             conn.commit()  # on the engine that saw the BEGIN
@@ -848,147 +912,28 @@ def stage_breakdown() -> None:
 
         print("\n== pieces on their own (µs per call, best of 7 blocks) ==")
         lock = conn._db.lock
-        import sqlite3 as stdlib
-        from heliosdb_sqlite.connection import _description
-        adapters, proto = stdlib.adapters, stdlib.PrepareProtocol
-        # Cursor.__init__ runs `from .connection import Connection` on every cursor: the same
-        # statement in a function compiled in the package's namespace, timed alone
-        ns: dict = {"__package__": "heliosdb_sqlite", "__name__": "heliosdb_sqlite.cursor"}
-        exec("def relative_import():\n    from .connection import Connection\n", ns)
-        relative_import = ns["relative_import"]
+        # BindingEngine.query around a binding that answers at once: its own work alone
+        post = object.__new__(BindingEngine)
+        one_row = [{"id": 5, "a": 5, "b": 2.5, "c": "row 000005"}]
+        post._query = lambda sql, params=None: one_row
         pieces = [
-            ("conn.cursor()", lambda i: conn.cursor()),
-            ("  of which: a function-level `from .connection import Connection`",
-             lambda i: relative_import()),
-            ("conn._plan(sql) (plan cache hit)", lambda i: conn._plan(ins_sql)),
-            ("conn._bind(insert plan, 3 params) incl. coercions",
-             lambda i: conn._bind(ins_plan, (i, 0.5, "row"))),
-            ("conn._bind(select plan, 1 param)", lambda i: conn._bind(sel_plan, (i,))),
-            ("  of which: the base-types-adapted any() over stdlib adapters",
-             lambda i: bool(adapters) and any((t, proto) in adapters
-                                              for t in (int, float, str, bytearray))),
-            ("lock.try_acquire + acquire + release (a read outside a transaction)",
-             lambda i: (lock.try_acquire(conn), lock.acquire(conn, 5.0), lock.release(conn))),
-            ("plan.is_read + plan.is_dml (properties, computed per call)",
-             lambda i: (sel_plan.is_read, sel_plan.is_dml)),
-            ("_description(4 names) (built per SELECT)", lambda i: _description(
-                ("id", "a", "b", "c"))),
-            ("BindingEngine.query post-processing of a 1-row result",
-             lambda i: (list(d[0]), [tuple(r.values()) for r in d])
-             if (d := [{"id": i}]) else None),
+            ("Cursor(conn)", lambda i: Cursor(conn)),
+            ("hotpath.facts_of(plan) (cached on the plan)", lambda i: hotpath.facts_of(sel_plan)),
+            ("hotpath.bind(insert plan, 3 params) incl. coercions",
+             lambda i: bind(conn, ins_plan, ins_facts, (i, 0.5, "row"))),
+            ("hotpath.bind(select plan, 1 param)",
+             lambda i: bind(conn, sel_plan, sel_facts, (i,))),
+            ("lock.try_acquire + release (a read outside a transaction)",
+             lambda i: (lock.try_acquire(conn), lock.release(conn))),
+            ("BindingEngine.query post-processing of a 1-row result (4 columns)",
+             lambda i: post.query(RAW_SEL, [i])),
         ]
         _measure(pieces, block=20000, layered=False)
-        what_if(conn)
     except Exception as exc:  # the package is being edited: internals may have moved
         import traceback
         traceback.print_exc()
         print(f"  (stage breakdown stopped: {type(exc).__name__}: {exc})")
     conn.close()
-
-
-def what_if(conn: Any) -> None:
-    """Prototypes of two suggested changes, measured on this connection's engine (never on the
-    package's code): what they would cost, next to what the shim costs now."""
-    engine = conn._db.engine
-    raw = engine._db
-    n = 20000
-    rows = [row_values(i) for i in range(1, n + 1)]
-    ok = (int, float, str)
-    print("\n== what-if prototypes (µs per row / statement, best of 3) ==")
-    best: dict[str, float] = {}
-    for rnd in range(3):
-        for k, label in enumerate((
-                "shim executemany (now: one INSERT ... RETURNING per row)",
-                "prototype: _bind per row + one engine.execute_many",
-                "prototype: type-checked rows + one engine.execute_many",
-                "raw-plain: engine.execute_many")):
-            table = f"wi_{rnd}_{k}"
-            conn.execute(DDL_SQLITE.format(t=table))
-            conn.commit()
-            plan = conn._plan(INS_SQLITE.format(t=table))
-            sql = PLAIN_INS.format(t=f'"{table}"')
-            gc.collect()
-            t0 = time.perf_counter_ns()
-            if label.startswith("shim"):
-                conn.executemany(INS_SQLITE.format(t=table), rows)
-                conn.commit()
-            else:
-                engine.execute("BEGIN", ())
-                if "_bind" in label:
-                    batch = []
-                    for rowid, r in enumerate(rows, 1):
-                        values = conn._bind(plan, r)
-                        values.append(rowid)
-                        batch.append(values)
-                elif "type-checked" in label:
-                    batch = [[*r, rowid] for rowid, r in enumerate(rows, 1)
-                             if type(r[0]) in ok and type(r[1]) in ok and type(r[2]) in ok]
-                else:
-                    batch = [[*r, rowid] for rowid, r in enumerate(rows, 1)]
-                engine.execute_many(sql, batch)
-                engine.execute("COMMIT", ())
-            us = (time.perf_counter_ns() - t0) / n / 1000
-            best[label] = min(best.get(label, us), us)
-    for label, us in best.items():
-        print(f"  {us:7.2f}  {label}")
-
-    # a lean single-statement path: plan dict hit, type check, rowid counter, engine.execute or
-    # query + tuples, a slotted cursor; the least a DB-API layer over this binding has to do
-    class LeanCursor:
-        __slots__ = ("description", "rowcount", "lastrowid", "rows", "pos")
-
-    class LeanPlan:
-        def __init__(self, sql: str, n: int, insert: bool, desc: Any) -> None:
-            self.sql, self.n, self.insert, self.desc = sql, n, insert, desc
-
-    kinds = {int, float, str, type(None)}
-    state = {"next": 10 ** 7, "last": 0}
-    plans = {
-        SEL_SQLITE: LeanPlan(RAW_SEL, 1, False, (("id",) + (None,) * 6,) * 4),
-        "INSERT INTO lean (a, b, c) VALUES (?, ?, ?)": LeanPlan(
-            PLAIN_INS.format(t="lean"), 3, True, None),
-    }
-    query, execute = raw.query, raw.execute
-
-    def lean(sql: str, params: tuple) -> LeanCursor:
-        plan = plans[sql]
-        if len(params) != plan.n:
-            raise ValueError("bindings")
-        values = list(params)
-        for v in values:
-            if type(v) not in kinds:
-                raise TypeError("binding")
-        cur = LeanCursor()
-        cur.description, cur.pos = plan.desc, 0
-        if plan.insert:
-            rowid = state["next"]
-            state["next"] = rowid + 1
-            values.append(rowid)
-            cur.rowcount = execute(plan.sql, values)
-            cur.rows = []
-            cur.lastrowid = state["last"] = rowid
-        else:
-            cur.rows = [tuple(d.values()) for d in query(plan.sql, values)]
-            cur.rowcount, cur.lastrowid = -1, state["last"]
-        return cur
-
-    raw.execute(DDL_RAW.format(t="lean"))
-    raw.execute(DDL_RAW.format(t="lean_raw"))
-    raw_ids = iter(range(10 ** 7, 10 ** 9))
-    plain_lean_raw = PLAIN_INS.format(t="lean_raw")
-    raw.execute("BEGIN")
-    _measure([
-        ("raw db.execute(INSERT)",
-         lambda i: raw.execute(plain_lean_raw, [i, 0.5, "row", next(raw_ids)])),
-        ("lean layer INSERT (execute, no RETURNING)",
-         lambda i: lean("INSERT INTO lean (a, b, c) VALUES (?, ?, ?)", (i, 0.5, "row"))),
-    ], block=2000, layered=False)
-    raw.execute("COMMIT")
-    _measure([
-        ("raw db.query(point SELECT, shim SQL)", lambda i: raw.query(RAW_SEL, [i % n + 1])),
-        ("lean layer point SELECT (same SQL) + tuples + cursor",
-         lambda i: lean(SEL_SQLITE, (i % n + 1,))),
-    ], block=500, layered=False)
 
 
 # ------------------------------------------------------------------------------------------------
