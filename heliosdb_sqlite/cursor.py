@@ -45,7 +45,9 @@ class Cursor:
         self.connection = connection
         self._closed = False
         self._initialized = True
-        connection._check()
+        if connection._closed or connection._check_same_thread \
+                and get_ident() != connection._thread:
+            connection._check()  # raises what is wrong
 
     def _check(self) -> None:
         if not self._initialized:

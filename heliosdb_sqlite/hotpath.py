@@ -101,7 +101,7 @@ def bind(conn: Any, plan: Plan, info: _Fast, parameters: Any) -> list | None:
 
 def execute(conn: Any, cursor: Any, plan: Plan, parameters: Any) -> bool:
     """Run `plan` on the hot path if it may; True when done (cursor filled)."""
-    facts = facts_of(plan)
+    facts = plan.__dict__.get("_fast_info") or facts_of(plan)
     values = bind(conn, plan, facts, parameters)
     if values is None:
         return False
