@@ -132,6 +132,18 @@ class Catalog:
         self.user_version = meta.get("user_version", 0)
         self.version = meta.get("schema_version", 0)
 
+    def load_copy(self, other: Catalog, meta: dict[str, int]) -> None:
+        """Become `other` (a catalog loaded earlier from the same rows) without parsing them
+        again. Entries are copied, since a rename edits them in place; tables, views and indexes
+        are shared, since every change replaces them (Table.from_json) rather than editing."""
+        self.entries = {k: Entry(e.seq, e.type, e.name, e.tbl_name, e.sql, e.info)
+                        for k, e in other.entries.items()}
+        self.tables = dict(other.tables)
+        self.views = dict(other.views)
+        self.indexes = dict(other.indexes)
+        self.user_version = meta.get("user_version", 0)
+        self.version = meta.get("schema_version", 0)
+
     def _add(self, entry: Entry) -> None:
         key = entry.name.lower()
         self.entries[key] = entry

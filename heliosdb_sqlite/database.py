@@ -224,10 +224,11 @@ class Database:
                 if meta or not self.engine.query("SELECT 1 AS x", ()).rows:
                     raise
                 rows = []  # read-only, and no catalog on the server
-            schema = _Schema(catalog_id, version, rows)
+            schema = _Schema(catalog_id, version, Catalog())
+            schema.catalog.load(rows, meta)
             if catalog_id is not None:
                 _SCHEMAS[key] = schema
-        self.catalog.load(schema.rows, meta)
+        self.catalog.load_copy(schema.catalog, meta)
         self._schema = schema
         self._plans = {}
         self.rowids.clear()
@@ -369,12 +370,12 @@ class _Schema:
     (catalog_id, schema_version) is the same start from it: a pooled connect costs one read of
     _hsq_meta instead of the whole catalog, and no statement is translated twice."""
 
-    __slots__ = ("catalog_id", "plans", "rows", "version")
+    __slots__ = ("catalog", "catalog_id", "plans", "version")
 
-    def __init__(self, catalog_id: int | None, version: int, rows: list[tuple]) -> None:
+    def __init__(self, catalog_id: int | None, version: int, catalog: Catalog) -> None:
         self.catalog_id = catalog_id
         self.version = version
-        self.rows = rows
+        self.catalog = catalog  # never changed: each connection works on a copy
         self.plans: dict[str, Plan] = {}
 
 
