@@ -439,7 +439,7 @@ def _ddl_as_raw(calls: list) -> list:
 def _first_difference(shim: list, raw: list) -> str:
     def show(calls: list, k: int) -> str:
         return repr(calls[k])[:160] if k < len(calls) else "nothing"
-    k = next((k for k, (a, b) in enumerate(zip(shim, raw)) if a != b), min(len(shim), len(raw)))
+    k = next((k for k, (a, b) in enumerate(zip(shim, raw, strict=False)) if a != b), min(len(shim), len(raw)))
     return (f"call {k + 1} of {len(shim)}: the shim sends {show(shim, k)}, "
             f"`raw` sends {show(raw, k)}")
 
@@ -665,7 +665,8 @@ def print_machine(cfg: argparse.Namespace) -> None:
 def print_table(workloads: list, results: dict, cfg: argparse.Namespace) -> None:
     head = (f"| {'workload':<28} | {'db':<4} | {'unit':<7} | {'sqlite3':>8} | {'raw':>8} | "
             f"{'raw-plain':>9} | {'shim':>8} | {'shim/raw':>8} | {'shim/plain':>10} | "
-            f"{'shim/sqlite3':>12} |" + (f" {'repl':>8} | {'repl/shim':>9} |" if "repl" in VARIANTS else ""))
+            f"{'shim/sqlite3':>12} |"
+            + (f" {'repl':>8} | {'repl/shim':>9} |" if "repl" in VARIANTS else ""))
     print()
     print(f"median µs per unit over {cfg.rounds} rounds; ratios are medians of per-round ratios "
           "(raw = Nano binding running the shim's SQL; raw-plain = hand-written SQL)")
@@ -689,7 +690,8 @@ def print_table(workloads: list, results: dict, cfg: argparse.Namespace) -> None
               f"{cell(med['raw']):>8} | {cell(med['raw-plain']):>9} | {cell(med['shim']):>8} | "
               f"{ratio('shim', 'raw'):>8} | {ratio('shim', 'raw-plain'):>10} | "
               f"{ratio('shim', 'sqlite3'):>12} |"
-              + (f" {cell(med['repl']):>8} | {ratio('repl', 'shim'):>9} |" if "repl" in VARIANTS else ""))
+              + (f" {cell(med['repl']):>8} | {ratio('repl', 'shim'):>9} |"
+                 if "repl" in VARIANTS else ""))
     if cfg.verbose:
         print("\nall rounds (µs per unit):")
         for w in workloads:
@@ -805,13 +807,13 @@ def stage_breakdown() -> None:
     """The shim's per-statement path peeled layer by layer, without a profiler.
 
     The path: Connection.execute (builds its Cursor) -> Cursor.execute -> Connection._execute
-    (the plan cache probe) -> hotpath.execute (hotpath.facts_of, hotpath.bind) -> hotpath._read
-    or hotpath._insert -> the engine. Each layer's entry point runs the same statement in a loop;
-    entries are interleaved in blocks and each reports its fastest block, so a layer's own cost
-    is the difference to the entry above it. Run twice: on the real engine, and on a stub engine
-    that answers at once (the pure Python cost, free of the engine's noise). Private functions
-    are called as their callers call them; if the package has changed shape, or the statements
-    no longer take the hot path, the breakdown says so and stops."""
+    (the plan cache probe) -> hotpath.execute (the plan's hot-path facts, hotpath.bind) ->
+    hotpath._read or hotpath._insert -> the engine. Each layer's entry point runs the same
+    statement in a loop; entries are interleaved in blocks and each reports its fastest block,
+    so a layer's own cost is the difference to the entry above it. Run twice: on the real
+    engine, and on a stub engine that answers at once (the pure Python cost, free of the engine's
+    noise). Private functions are called as their callers call them; if the package has changed
+    shape, or the statements no longer take the hot path, the breakdown says so and stops."""
     from heliosdb_sqlite import hotpath
     from heliosdb_sqlite.cursor import Cursor
     from heliosdb_sqlite.embedded.binding import BindingEngine
@@ -849,7 +851,7 @@ def stage_breakdown() -> None:
                  lambda i: engine.query(RAW_SEL, [sel_id(i)])),
                 ("hotpath._read        (lock try_acquire/release, cursor fill)",
                  lambda i: read(conn, cur, sel_plan, sel_facts, [sel_id(i)])),
-                ("hotpath.execute      (facts_of, bind)",
+                ("hotpath.execute      (the plan's facts, bind)",
                  lambda i: execute(conn, cur, sel_plan, (sel_id(i),))),
                 ("Connection._execute  (the plan cache probe)",
                  lambda i: conn._execute(cur, SEL_SQLITE, (sel_id(i),), False)),
@@ -873,7 +875,7 @@ def stage_breakdown() -> None:
                  lambda i: engine.execute(raw_ins_x, [i, 0.5, "row", next(xid)])),
                 ("hotpath._insert      (rowid from the counter, counters, cursor fill)",
                  lambda i: insert(conn, cur, ins_plan, ins_facts, [i, 0.5, "row", None])),
-                ("hotpath.execute      (facts_of, bind + coercions, engine order)",
+                ("hotpath.execute      (the plan's facts, bind + coercions, engine order)",
                  lambda i: execute(conn, cur, ins_plan, (i, 0.5, "row"))),
                 ("Connection._execute  (the plan cache probe)",
                  lambda i: conn._execute(cur, ins_sql, (i, 0.5, "row"), False)),
@@ -918,7 +920,6 @@ def stage_breakdown() -> None:
         post._query = lambda sql, params=None: one_row
         pieces = [
             ("Cursor(conn)", lambda i: Cursor(conn)),
-            ("hotpath.facts_of(plan) (cached on the plan)", lambda i: hotpath.facts_of(sel_plan)),
             ("hotpath.bind(insert plan, 3 params) incl. coercions",
              lambda i: bind(conn, ins_plan, ins_facts, (i, 0.5, "row"))),
             ("hotpath.bind(select plan, 1 param)",
