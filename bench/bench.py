@@ -439,7 +439,8 @@ def _ddl_as_raw(calls: list) -> list:
 def _first_difference(shim: list, raw: list) -> str:
     def show(calls: list, k: int) -> str:
         return repr(calls[k])[:160] if k < len(calls) else "nothing"
-    k = next((k for k, (a, b) in enumerate(zip(shim, raw, strict=False)) if a != b), min(len(shim), len(raw)))
+    pairs = enumerate(zip(shim, raw, strict=False))
+    k = next((k for k, (a, b) in pairs if a != b), min(len(shim), len(raw)))
     return (f"call {k + 1} of {len(shim)}: the shim sends {show(shim, k)}, "
             f"`raw` sends {show(raw, k)}")
 
