@@ -66,7 +66,8 @@ TEXT_DESCRIBED = ("a Nano server describes some result columns as text whatever 
 DIFFERS["daemon-nano"] = {
     **DIFFERS["binding"],
     **{name: TX_ABORT for name in (
-        "batch_insert_failure_midway", "errors_unique_integer_primary_key",
+        "batch_insert_failure_midway", "batch_opens_the_transaction_then_fails",
+        "batch_in_an_explicit_transaction_fails", "errors_unique_integer_primary_key",
         "errors_update_or_abort_fail_rollback", "errors_unique_column", "errors_unique_on_update",
         "errors_not_null", "errors_check_constraint", "errors_connection_usable_after_errors",
         "errors_insert_or_abort_fail_rollback", "tx_failed_statement_keeps_transaction",

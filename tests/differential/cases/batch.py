@@ -37,6 +37,30 @@ CASES = [
         "ROLLBACK",
         "SELECT id, v FROM t ORDER BY id",
     ], connect_kwargs={"isolation_level": None}),
+    Case("batch_opens_the_transaction_then_fails", [
+        # the batch that opens the transaction is undone by rolling back and beginning again:
+        # the rows before the failing one stay, later statements join the same transaction
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT UNIQUE)",
+        "INSERT INTO t (v) VALUES ('kept')",
+        "COMMIT",
+        _many("INSERT INTO t (v) VALUES (?)", [("a",), ("b",), ("kept",), ("c",)]),
+        ("INSERT INTO t (v) VALUES (?)", ("after",)),
+        "SELECT id, v FROM t ORDER BY id",
+        "ROLLBACK",
+        "SELECT id, v FROM t ORDER BY id",
+        _many("INSERT INTO t (v) VALUES (?)", [("x",), ("x",)]),
+        "COMMIT",
+        "SELECT id, v FROM t ORDER BY id",
+    ]),
+    Case("batch_in_an_explicit_transaction_fails", [
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT UNIQUE)",
+        "BEGIN",
+        "INSERT INTO t (v) VALUES ('first')",
+        _many("INSERT INTO t (v) VALUES (?)", [("a",), ("first",)]),
+        "SELECT id, v FROM t ORDER BY id",
+        "COMMIT",
+        "SELECT id, v FROM t ORDER BY id",
+    ]),
     Case("batch_explicit_and_null_rowids", [
         "CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, v TEXT)",
         ("many", "INSERT INTO t (id, v) VALUES (?, ?)", [(None, "a"), (10, "b"), (None, "c")]),
