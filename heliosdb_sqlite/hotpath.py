@@ -105,7 +105,9 @@ def execute(conn: Any, cursor: Any, plan: Plan, parameters: Any) -> bool:
     values = bind(conn, plan, facts, parameters)
     if values is None:
         return False
-    if facts.params is not None:
+    if facts.auto_last:
+        values.append(None)  # the rowid's place, filled by _insert
+    elif facts.params is not None:
         values = [values[i - 1] if i > 0 else None for i in facts.params]
     if plan.fast == FAST_READ:
         return _read(conn, cursor, plan, facts, values)
