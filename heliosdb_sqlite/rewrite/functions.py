@@ -128,3 +128,7 @@ from .printf import PRINTF_FUNCTIONS  # noqa: E402
 from .scalars import SCALAR_FUNCTIONS  # noqa: E402
 
 FUNCTIONS.update({**SCALAR_FUNCTIONS, **PRINTF_FUNCTIONS})
+
+from .json1 import JSON_FUNCTIONS  # noqa: E402
+
+FUNCTIONS.update(JSON_FUNCTIONS)

@@ -12,7 +12,7 @@ from sqlglot import exp
 
 from ..engine import needs_shield, unicode_body
 from ..catalog import HIDDEN_ROWID, MASTER, SEQUENCE, Catalog
-from . import queries, semantics
+from . import json1, queries, semantics
 from .functions import sqlite_functions
 from .plan import AUTO_ROWID, CHANGES, LAST_INSERT_ROWID, ROWID_BASE, TOTAL_CHANGES
 from .transforms_base import Context
@@ -215,6 +215,7 @@ PIPELINE: tuple[Transform, ...] = (
     queries.cte_column_lists,
     catalog_tables,
     rowid_columns,
+    json1.json_calls,
     sqlite_functions,
     queries.scan_order,  # after sqlite_functions, which turns total() into an aggregate
     queries.ordered_concat_input,

@@ -139,3 +139,29 @@ DIFFERS["daemon-pg"]["scalar_quote"] = ("quote() of a column: the real branch ca
                                         "to double precision, which PostgreSQL refuses for bytea")
 for _name in ("scalar_char_unicode", "scalar_instr_substr"):
     DIFFERS["daemon-nano"][_name] = TEXT_DESCRIBED + " (the CASE that unicode()/instr() become)"
+
+# SQLite's JSON1 functions (cases/dialect_json.py)
+JSONB_PRINTS = ("Nano's JSONB keeps an object as a sorted map: an object or array read from a stored "
+                "document comes back with its keys sorted, a duplicate key's last value, and reals "
+                "re-printed (2e2 as 200.0), unless json() is given text already minified")
+JSON_TABLE_VALUED = "json_each() and json_tree() raise NotSupportedError (no table-valued form)"
+JSON_MODIFY = ("json_set()/json_insert()/json_replace()/json_remove()/json_patch() of a stored "
+               "document raise NotSupportedError (computed only over literals)")
+JSON_PG_TEXT = ("PostgreSQL expressions have one type per column: a JSON value that json_extract() "
+                "or ->> reads from a stored document comes back as text ('1' for 1) and compares "
+                "as text")
+JSON_PG_REALS = ("PostgreSQL prints a real that is a whole number without SQLite's '.0' in JSON "
+                 "text (1e10 as 10000000000)")
+for _engine in ("binding", "repl", "daemon-nano", "daemon-pg"):
+    DIFFERS[_engine]["json_table_valued"] = JSON_TABLE_VALUED
+    DIFFERS[_engine]["json_column_modify"] = JSON_MODIFY
+for _engine in ("binding", "repl", "daemon-nano"):
+    DIFFERS[_engine]["json_column_unsorted_keys"] = JSONB_PRINTS
+DIFFERS["daemon-pg"].update({
+    "json_column_unsorted_keys": JSON_PG_TEXT,
+    "json_column_scalars": JSON_PG_TEXT,
+    "json_column_filters": JSON_PG_TEXT,
+    "json_column_nested_calls": JSON_PG_TEXT,
+    "json_column_build": JSON_PG_REALS,
+    "json_group_functions": JSON_PG_REALS,
+})
