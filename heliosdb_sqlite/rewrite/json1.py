@@ -290,7 +290,9 @@ def _sql_value(v: E, whole: E | None = None) -> E:
             ("object", _minify(t.copy())), ("array", _minify(t.copy()))], t.copy())
     number = exp.Case(ifs=[exp.If(this=_is_real(t), true=_cast(t.copy(), "DOUBLE PRECISION"))],
                       default=_cast(t.copy(), "BIGINT"))
+    # text first: a Nano server describes the column by the first branch, and text converts
     return _simple_case(_typeof(v), [
+        ("string", t.copy()),
         ("number", number),
         ("boolean", _simple_case(t.copy(), [("true", exp.Literal.number(1))],
                                  exp.Literal.number(0))),
@@ -380,9 +382,10 @@ def _type(args: list[E]) -> E:
 def _array_length(args: list[E]) -> E:
     v = _at(args[0], _path_of(args))
     length = _fn("json_array_length" if _pg() else "jsonb_array_length", v.copy())
+    # the length first: a Nano server describes the column by the first branch
     return exp.Case(ifs=[
-        exp.If(this=exp.Is(this=v.copy(), expression=exp.Null()), true=exp.Null()),
         exp.If(this=exp.EQ(this=_typeof(v), expression=_s("array")), true=length),
+        exp.If(this=exp.Is(this=v.copy(), expression=exp.Null()), true=exp.Null()),
     ], default=exp.Literal.number(0))
 
 
