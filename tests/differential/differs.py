@@ -165,8 +165,73 @@ DIFFERS["daemon-pg"].update({
     "json_column_build": JSON_PG_REALS,
     "json_group_functions": JSON_PG_REALS,
 })
+
+# Feature-table cases (cases/surface_features.py)
+_FEATURES_EVERYWHERE = {
+    "feature_insert_or_ignore_multi_row_rowids": "an ignored row of a multi-row INSERT OR IGNORE "
+        "still takes an automatic rowid, so the next row gets one more than SQLite gives "
+        "(heliosdb_sqlite bug)",
+    "feature_upsert_multi_row_rowids": "a row of a multi-row upsert that updates still takes an "
+        "automatic rowid, so the next inserted row gets one more than SQLite gives "
+        "(heliosdb_sqlite bug)",
+    "feature_upsert_do_update_without_target": "ON CONFLICT DO UPDATE without a conflict target "
+        "does nothing (rowcount 0, the row unchanged); SQLite updates the conflicting row "
+        "(heliosdb_sqlite bug)",
+    "feature_update_or_ignore_replace": "UPDATE OR IGNORE and UPDATE OR REPLACE raise "
+                                        "NotSupportedError",
+    "feature_update_or_fail_keeps_earlier_rows": "UPDATE OR FAIL also undoes the rows the "
+                                                 "statement changed before the conflict; SQLite "
+                                                 "keeps them",
+    "feature_pragma_table_list_and_database_list": "PRAGMA table_list lists tables only (no "
+        "views, no sqlite_schema rows) and table_list(name) returns no row; embedded, PRAGMA "
+        "database_list gives ':memory:' as the file of an in-memory database (SQLite: '')",
+    "feature_tuning_pragma_answers": "tuning PRAGMAs are accepted, not applied: synchronous "
+        "reads 0 whatever was set, and busy_timeout = N / journal_mode = WAL return no row "
+        "(SQLite returns the value in force); a server reports journal_mode 'delete'",
+    "feature_like_non_ascii_is_case_sensitive": "LIKE folds non-ASCII letters too ('Éclair' "
+                                                "LIKE 'éclair' is true; SQLite folds ASCII only)",
+    "feature_not_like": "NOT LIKE runs as LIKE: the negation is lost (heliosdb_sqlite bug)",
+    "feature_glob": "GLOB is not translated: the engine's parse error comes back as "
+                    "OperationalError",
+    "feature_virtual_table_attach_explain": "ATTACH and EXPLAIN raise NotSupportedError; CREATE "
+                                            "VIRTUAL TABLE raises OperationalError (syntax error)",
+}
+QUALIFIED_SAME_NAME = ("Nano cannot resolve a qualified reference into a view or derived table; "
+                       "the qualifier is dropped, so a column name that both sides of the join "
+                       "have fails with 'no such column'")
+SUM_WRAPS = ("the heliosdb-nano CLI and server build wraps an overflowing integer sum() silently "
+             "(-9223372036854775808) where SQLite raises 'integer overflow' (the binding's "
+             "checked build panics, mapped to OperationalError)")
+RO_SHARED = ("mode=ro is ignored while the same process has the database open read-write: the "
+             "connection shares that engine and its writes succeed (heliosdb_sqlite bug)")
+RO_SERVER = ("on a server the path names nothing: mode=ro on a missing file opens the DSN's "
+             "database (SQLite: unable to open database file)")
+for _engine in ("binding", "repl", "daemon-nano", "daemon-pg"):
+    DIFFERS[_engine].update(_FEATURES_EVERYWHERE)
+for _engine in ("binding", "repl", "daemon-nano"):
+    DIFFERS[_engine]["feature_qualified_refs_same_name_both_sides"] = QUALIFIED_SAME_NAME
+for _engine in ("binding", "repl"):
+    DIFFERS[_engine]["feature_read_only_uri"] = RO_SHARED
+for _engine in ("repl", "daemon-nano"):
+    DIFFERS[_engine]["feature_integer_overflow_in_sum"] = SUM_WRAPS
+DIFFERS["repl"]["feature_two_connections_one_file"] = (
+    "the REPL transport has no read-only snapshot: a reader of a file database waits for another "
+    "connection's write transaction, then gets 'database is locked'")
+DIFFERS["daemon-nano"]["feature_read_only_uri_missing_file"] = RO_SERVER
+DIFFERS["daemon-pg"].update({
+    "feature_read_only_uri_missing_file": RO_SERVER,
+    "feature_integer_overflow_in_sum": "PostgreSQL's sum(bigint) is numeric: it returns "
+                                       "9223372036854775808 where SQLite raises 'integer "
+                                       "overflow'",
+    "feature_like_escape": "LIKE … ESCAPE fails on PostgreSQL with 'operator does not exist: "
+                           "boolean <> integer' (heliosdb_sqlite bug)",
+})
 JSON_NANO_SERVER_TEXT = ("a Nano server describes a result column by one type: a JSON value that "
                          "json_extract() or ->> reads from a stored document comes back as text "
                          "('1' for 1)")
 DIFFERS["daemon-nano"]["json_column_scalars"] = JSON_NANO_SERVER_TEXT
 DIFFERS["daemon-nano"]["json_column_nested_calls"] = JSON_NANO_SERVER_TEXT
+for _engine in ("daemon-nano", "daemon-pg"):
+    DIFFERS[_engine]["feature_two_connections_write_other_table"] = (
+        "a server locks rows, not the database: a second connection's write to another table "
+        "goes ahead while the first has a write pending (SQLite: database is locked)")
