@@ -16,6 +16,9 @@ from typing import Any, Callable, Sequence
 
 import sqlglot
 from sqlglot import exp
+from sqlglot.dialects.postgres import Postgres
+from sqlglot.errors import TokenError
+from sqlglot.tokens import TokenType
 
 from ..engine import Result
 from .literals import parseable, render
@@ -97,14 +100,90 @@ def _item_names(items: Sequence[exp.Expression]) -> list[str] | None:
     return names
 
 
-def _builder_node(items: Sequence[exp.Expression]) -> exp.Expression:
-    """The row builder over select-list or RETURNING items, as a tree."""
-    parts: list[exp.Expression] = []
-    for item in items:
-        value = item.this if isinstance(item, exp.Alias) else item
-        parts.append(exp.Anonymous(this="pg_typeof", expressions=[exp.Coalesce(this=value.copy())]))
-        parts.append(exp.Cast(this=value.copy(), to=exp.DataType.build("TEXT")))
-    return exp.alias_(exp.Anonymous(this="json_build_array", expressions=parts), "hsq_row")
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _builder(values: Sequence[str]) -> str:
+    """The row builder over value texts (as the engine SQL writes them): each value's runtime
+    type and text, all in one JSON array."""
+    parts: list[str] = []
+    for value in values:
+        parts.append(f"pg_typeof(COALESCE({value}))")
+        parts.append(f"CAST({value} AS TEXT)")
+    return f"json_build_array({', '.join(parts)}) AS hsq_row"
+
+
+_OPEN = frozenset((TokenType.L_PAREN, TokenType.L_BRACKET))
+_CLOSE = frozenset((TokenType.R_PAREN, TokenType.R_BRACKET))
+# what ends a select list at the top level
+_LIST_END = frozenset((
+    TokenType.FROM, TokenType.WHERE, TokenType.GROUP_BY, TokenType.HAVING, TokenType.ORDER_BY,
+    TokenType.LIMIT, TokenType.OFFSET, TokenType.WINDOW, TokenType.UNION, TokenType.INTERSECT,
+    TokenType.EXCEPT, TokenType.FETCH, TokenType.INTO, TokenType.SEMICOLON))
+_TOKENIZER = Postgres().tokenizer_class()
+
+
+def _list_values(text: str, keyword: TokenType,
+                 items: Sequence[exp.Expression]) -> tuple[int, int, list[str]] | None:
+    """The top-level select list (keyword SELECT) or RETURNING list of `text`, read from its
+    tokens: (start, end) of the list in `text` and each item's value as written (its alias
+    dropped). None when the tokens do not line up with the parsed `items`.
+
+    The values are cut from the text, never regenerated from sqlglot's parse: regenerating
+    rewrites engine SQL into forms Nano lacks (strpos() becomes POSITION(.. IN ..), btrim()
+    TRIM(.. FROM ..))."""
+    try:
+        tokens = _TOKENIZER.tokenize(text)
+    except TokenError:
+        return None
+    depth, begin = 0, None
+    for i, token in enumerate(tokens):
+        if token.token_type in _OPEN:
+            depth += 1
+        elif token.token_type in _CLOSE:
+            depth -= 1
+        elif depth == 0 and token.token_type == keyword:
+            begin = i + 1
+            break
+    if begin is None or begin >= len(tokens) or tokens[begin].token_type in (
+            TokenType.DISTINCT, TokenType.ALL):
+        return None
+    groups: list[list] = [[]]
+    for token in tokens[begin:]:
+        if depth == 0 and token.token_type in _LIST_END:
+            break
+        if depth == 0 and token.token_type == TokenType.COMMA:
+            groups.append([])
+            continue
+        if token.token_type in _OPEN:
+            depth += 1
+        elif token.token_type in _CLOSE:
+            depth -= 1
+        groups[-1].append(token)
+    if len(groups) != len(items) or not all(groups):
+        return None
+    values = []
+    for group, item in zip(groups, items):
+        if isinstance(item, exp.Alias):
+            if group[-1].text != item.alias:
+                return None
+            group = group[:-1]
+            if group and group[-1].token_type == TokenType.ALIAS:
+                group = group[:-1]
+            if not group:
+                return None
+        values.append(text[group[0].start:group[-1].end + 1])
+    return groups[0][0].start, groups[-1][-1].end + 1, values
+
+
+def _spliced(text: str, keyword: TokenType, items: Sequence[exp.Expression]) -> str | None:
+    """`text` with its select or RETURNING list replaced by the row builder, or None."""
+    found = _list_values(text, keyword, items)
+    if found is None:
+        return None
+    start, end, values = found
+    return text[:start] + _builder(values) + text[end:]
 
 
 def _inlinable(select: exp.Select) -> bool:
@@ -130,14 +209,8 @@ def _inlinable(select: exp.Select) -> bool:
     return True
 
 
-def _sql(tree: exp.Expression) -> str:
-    return tree.sql(dialect="postgres", comments=False)
-
-
 def _wrap(sql: str, names: Sequence[str]) -> str:
-    columns = [exp.column(exp.to_identifier(n, quoted=True)) for n in names]
-    builder = _sql(_builder_node(columns))
-    return f"SELECT {builder} FROM ({sql}) AS hsq_q"
+    return f"SELECT {_builder([_quoted(n) for n in names])} FROM ({sql}) AS hsq_q"
 
 
 class _Shape:
@@ -152,8 +225,11 @@ class _Shape:
 
 
 def _shape_of(sql: str) -> _Shape:
+    """How to ask for SQL's rows. The parse is only read (names, where the lists are); the
+    statement sent is SQL's own text with the row builder spliced in."""
+    text = parseable(sql)
     try:
-        tree = sqlglot.parse_one(parseable(sql), read="postgres")
+        tree = sqlglot.parse_one(text, read="postgres")
     except Exception:
         tree = None
     if isinstance(tree, exp.Query):
@@ -161,8 +237,9 @@ def _shape_of(sql: str) -> _Shape:
         if names is None:
             return _Shape(None, None)
         if isinstance(tree, exp.Select) and _inlinable(tree):
-            tree.set("expressions", [_builder_node(tree.selects)])
-            return _Shape(_sql(tree), names)
+            template = _spliced(text, TokenType.SELECT, tree.selects)
+            if template is not None:
+                return _Shape(template, names)
         return _Shape(_wrap(sql, names), names)
     returning = tree.args.get("returning") if tree is not None else None
     if returning is None:
@@ -171,24 +248,30 @@ def _shape_of(sql: str) -> _Shape:
         return _Shape("", [])
     if any(isinstance(item, exp.Star) for item in returning.expressions):
         target = tree.this.this if isinstance(tree.this, exp.Schema) else tree.this
-        return _Shape(None, None, (tree, _sql(target)))
-    return _returning_shape(tree, [])
+        return _Shape(None, None, (tree, text, target.sql(dialect="postgres")))
+    return _returning_shape(tree, text, [])
 
 
-def _returning_shape(tree: exp.Expression, star_columns: Sequence[str]) -> _Shape:
+def _returning_shape(tree: exp.Expression, text: str, star_columns: Sequence[str]) -> _Shape:
     """RETURNING's list replaced by the row builder; `*` stands for `star_columns`."""
     returning = tree.args["returning"]
+    found = _list_values(text, TokenType.RETURNING, returning.expressions)
+    if found is None:
+        raise RuntimeError("the REPL transport cannot read this statement's RETURNING list")
+    start, end, written = found
     items: list[exp.Expression] = []
-    for item in returning.expressions:
+    values: list[str] = []
+    for item, value in zip(returning.expressions, written):
         if isinstance(item, exp.Star):
             items.extend(exp.column(exp.to_identifier(c, quoted=True)) for c in star_columns)
+            values.extend(_quoted(c) for c in star_columns)
         elif isinstance(item, (exp.Alias, exp.Column)):
             items.append(item)
+            values.append(value)
         else:  # unnamed: the shim names result columns itself; this is the engine's fallback
             items.append(exp.alias_(item, item.sql(dialect="postgres"), quoted=True))
-    names = _item_names(items)
-    returning.set("expressions", [_builder_node(items)])
-    return _Shape(_sql(tree), names)
+            values.append(value)
+    return _Shape(text[:start] + _builder(values) + text[end:], _item_names(items))
 
 
 class ReplEngine:
@@ -215,8 +298,9 @@ class ReplEngine:
         if shape is None:
             shape = self._shape(sql)
         if shape.pending is not None:  # RETURNING *: the target table's columns, once
-            tree, table = shape.pending
-            shape = self._shapes[sql] = _returning_shape(tree, self._probe(f"SELECT * FROM {table}", ()))
+            tree, text, table = shape.pending
+            shape = self._shapes[sql] = _returning_shape(
+                tree, text, self._probe(f"SELECT * FROM {table}", ()))
         elif shape.template is None:  # names unknown: ask the engine for the header, once
             shape.names = self._probe(sql, params)
             shape.template = _wrap(sql, shape.names)
