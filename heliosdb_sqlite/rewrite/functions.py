@@ -43,11 +43,11 @@ def _typeof(args: list[exp.Expression]) -> exp.Expression:
 def _hex(args: list[exp.Expression]) -> exp.Expression:
     """hex(X): the bytes of X (a blob, or the text of any other value) as upper-case hex."""
     x = args[0]
+    # a blob's text is its '\\x..' form, which reads back as the same bytes: one cast for every
+    # type (PostgreSQL has no cast to bytea from a number type)
     as_bytes = exp.Cast(this=exp.Cast(this=x.copy(), to=exp.DataType.build("TEXT")),
                         to=exp.DataType.build("BYTEA"))
-    is_blob = exp.EQ(this=_type_name(x), expression=exp.Literal.string("bytea"))
-    blob = _case([(is_blob, exp.Cast(this=x.copy(), to=exp.DataType.build("BYTEA")))], as_bytes)
-    text = exp.Cast(this=blob, to=exp.DataType.build("TEXT"))
+    text = exp.Cast(this=as_bytes, to=exp.DataType.build("TEXT"))
     hex_text = exp.Upper(this=exp.Substring(this=text, start=exp.Literal.number(3)))
     return exp.Coalesce(this=hex_text, expressions=[exp.Literal.string("")])
 
@@ -106,13 +106,26 @@ def _arguments(node: exp.Expression) -> list[exp.Expression]:
     return out
 
 
+_TRIM_NAMES = {"LEADING": "ltrim", "TRAILING": "rtrim"}
+
+
+def _name(node: exp.Expression) -> str:
+    """The SQLite function a call node stands for (sqlglot reads ltrim/rtrim as TRIM nodes)."""
+    if isinstance(node, exp.Anonymous):
+        return node.name.lower()
+    if isinstance(node, exp.Trim):
+        return _TRIM_NAMES.get(str(node.args.get("position") or "").upper(), "trim")
+    return node.sql_name().lower() if hasattr(node, "sql_name") else ""
+
+
 def sqlite_functions(tree: exp.Expression, ctx: Context) -> exp.Expression:
     """Calls of SQLite functions the engine lacks become equivalent engine expressions."""
+    if ctx.dialect == "postgres":
+        integer_sums(tree, ctx.catalog)
     # innermost first: a builder copies its arguments, which must already be translated
     with dialect_scope(ctx.dialect):
         for node in reversed(list(tree.find_all(exp.Anonymous, exp.Func))):
-            name = node.name.lower() if isinstance(node, exp.Anonymous) else (
-                node.sql_name().lower() if hasattr(node, "sql_name") else "")
+            name = _name(node)
             builder = FUNCTIONS.get(name)
             if builder is None:
                 continue
@@ -125,7 +138,7 @@ from .datetime import DATETIME_FUNCTIONS, dialect_scope  # noqa: E402 - at the e
 FUNCTIONS.update(DATETIME_FUNCTIONS)
 
 from .printf import PRINTF_FUNCTIONS  # noqa: E402
-from .scalars import SCALAR_FUNCTIONS  # noqa: E402
+from .scalars import SCALAR_FUNCTIONS, integer_sums  # noqa: E402
 
 FUNCTIONS.update({**SCALAR_FUNCTIONS, **PRINTF_FUNCTIONS})
 

@@ -14,13 +14,16 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
+from .datetime import _pg
 from .scalars import (
     INTEGER_TYPES,
+    TEXT_TYPES,
     E,
     case,
     cast,
     concat,
     constant_value,
+    failure,
     fn,
     folded,
     is_null,
@@ -111,9 +114,32 @@ def _integer(arg: E | None) -> E:
             raise unsupported("printf() of a text constant as an integer alongside "
                               "non-constant arguments")
         return lit(int(value or 0))
-    truncated = cast(fn("trunc", cast(arg.copy(), "DOUBLE PRECISION")), "BIGINT")
+    truncated = cast(fn("trunc", cast(text(arg), "DOUBLE PRECISION")), "BIGINT")
     return case([(is_null(arg), exp.Literal.number(0)),
-                 (type_is(arg, *INTEGER_TYPES), cast(arg.copy(), "BIGINT"))], truncated)
+                 (type_is(arg, *INTEGER_TYPES), cast(arg.copy(), "BIGINT")),
+                 (type_is(arg, *TEXT_TYPES), _text_integer(arg))], truncated)
+
+
+_INTEGER_PREFIX = r"^\s*[-+]?[0-9]+"
+
+
+def _text_integer(arg: E) -> E:
+    """A text read as an integer the way SQLite reads one: its leading integer ('12abc' is 12,
+    ' -7.9' is -7), 0 when it does not start with one. PostgreSQL cuts the prefix with a
+    regular expression; Nano has none that extracts, so there a text that is not a number
+    alone (spaces around) fails the statement, naming the value."""
+    value = text(arg)
+    if _pg():
+        return cast(fn("coalesce", fn("substring", value, exp.Literal.string(_INTEGER_PREFIX)),
+                       exp.Literal.string("0")), "BIGINT")
+    def matches(pattern: str) -> E:
+        return exp.RegexpLike(this=value.copy(), expression=exp.Literal.string(pattern))
+    return case([
+        (matches(_INTEGER_PREFIX + r"(\.[0-9]*)?\s*$"),
+         cast(fn("trunc", cast(value.copy(), "DOUBLE PRECISION")), "BIGINT")),
+        (exp.Not(this=matches(_INTEGER_PREFIX)), exp.Literal.number(0)),
+    ], failure("printf() %d of a text with characters after its number on HeliosDB Nano",
+               about=value))
 
 
 def _decimal(spec: Spec, arg: E | None) -> E:

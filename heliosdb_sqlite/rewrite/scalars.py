@@ -15,6 +15,9 @@ import threading
 from collections.abc import Callable
 
 from sqlglot import exp
+from sqlglot.dialects.sqlite import SQLite
+from sqlglot.parser import Parser
+from sqlglot.tokens import TokenType
 
 from ..engine import unicode_body
 from ..exceptions import NotSupportedError, make_error
@@ -83,11 +86,19 @@ def type_is(x: E, *names: str) -> E:
 
 INTEGER_TYPES = ("bigint", "integer", "smallint", "boolean")
 REAL_TYPES = ("double precision", "real", "numeric")
+TEXT_TYPES = ("text", "character varying", "character", "unknown")
 
 
-def failure(message: str, to: str = "BIGINT") -> E:
-    """A value that fails the statement at run time with MESSAGE (the engine cannot convert it)."""
-    return cast(exp.Literal.string(f"heliosdb_sqlite does not support {message}"), to)
+def failure(message: str, to: str = "BIGINT", about: E | None = None) -> E:
+    """A value that fails the statement at run time with MESSAGE (the engine cannot convert it
+    to an integer), given the type TO for the expression it stands in. With ABOUT, the message
+    ends with that value's text, and PostgreSQL cannot fail it while planning (it computes a
+    cast of a constant then, even in a CASE branch never taken)."""
+    said: E = exp.Literal.string(f"heliosdb_sqlite does not support {message}")
+    if about is not None:
+        said = concat(said, exp.Literal.string(": "), text(about))
+    refused = cast(said, "BIGINT")
+    return refused if to == "BIGINT" else cast(refused, to)
 
 
 def constant_value(node: E):
@@ -141,15 +152,17 @@ def real_text(x: E) -> E:
     """A real as SQLite writes it (%!.15g). The engine's shortest round-trip text is the same for
     a value of up to 15 significant digits in [1e-4, 1e15), once an integral value gets SQLite's
     '.0'; a value needing more digits shows them (documented). Outside that range the statement
-    fails rather than print a different text."""
-    as_real = cast(x.copy(), "DOUBLE PRECISION")
+    fails rather than print a different text. The value is read through its text: PostgreSQL
+    checks every CASE branch's casts against the column's type, and has no bytea-to-double cast
+    (a double's text reads back as the same double)."""
+    as_real = cast(text(x), "DOUBLE PRECISION")
     magnitude = fn("abs", as_real.copy())
     integral = exp.EQ(this=as_real.copy(), expression=fn("trunc", as_real.copy()))
     return case([
         (exp.EQ(this=as_real.copy(), expression=exp.Literal.number(0)), exp.Literal.string("0.0")),
         (exp.Or(this=exp.GTE(this=magnitude, expression=exp.Literal.number("1e15")),
                 expression=exp.LT(this=magnitude.copy(), expression=exp.Literal.number("1e-4"))),
-         failure("this real's text (beyond 1e15 or below 1e-4)", "TEXT")),
+         failure("this real's text (beyond 1e15 or below 1e-4)", "TEXT", as_real)),
         (integral, concat(text(cast(as_real.copy(), "BIGINT")), exp.Literal.string(".0"))),
     ], text(as_real))
 
@@ -266,19 +279,9 @@ def _random(args: list[E]) -> E:
 
 
 def _instr(args: list[E]) -> E:
-    """instr(X, Y): 1 + the characters of X before the first Y, 0 if none, 1 for an empty Y.
-    Written with split_part(): the REPL transport's parser turns strpos() into POSITION(), which
-    Nano lacks."""
-    x, y = text(args[0]), text(args[1])
-    before = fn("split_part", x, y, exp.Literal.number(1))
-    return case([
-        (exp.Or(this=is_null(x), expression=is_null(y)), exp.Null()),
-        (exp.EQ(this=y.copy(), expression=exp.Literal.string("")),
-         exp.Literal.number(1)),
-        (exp.EQ(this=fn("length", before.copy()), expression=fn("length", x.copy())),
-         case([(exp.EQ(this=x.copy(), expression=y.copy()), exp.Literal.number(1))],
-              exp.Literal.number(0))),
-    ], exp.Add(this=fn("length", before.copy()), expression=exp.Literal.number(1)))
+    """instr(X, Y): 1 + the characters of X before the first Y, 0 if none, 1 for an empty Y:
+    strpos() of their texts."""
+    return fn("strpos", text(args[0]), text(args[1]))
 
 
 def _substr(args: list[E]) -> E:
@@ -309,6 +312,161 @@ def _substr(args: list[E]) -> E:
                   exp.Null())], taken)
 
 
+# Rounding stops where a double has no fraction left (2**52), as SQLite's round() does.
+_INTEGRAL = "4503599627370496"
+_PLACES = 28
+
+
+def _double(value: str) -> E:
+    return cast(exp.Literal.number(value), "DOUBLE PRECISION")
+
+
+def _round(args: list[E]) -> E:
+    """round(X[, N]): X as a real rounded half away from zero to N decimal places (N below 0 is
+    0, a NULL N gives NULL). To 0 places SQLite adds or subtracts 0.5 and drops the fraction, so
+    that is what is computed, in doubles; to N places it rounds the decimal text of X: that
+    text as NUMERIC, shifted N places, plus 0.5, truncated and shifted back (PostgreSQL has no
+    round(double, n); Nano's, and its NUMERIC round(), round the binary value: 1.005 to 1.0).
+    A negative X keeps its sign when it rounds to zero (round(-0.04, 1) is -0.0), except to 0
+    places. Where the shifted value has no fraction left (past 1e17) X is returned as it is,
+    and N stops at 28, Nano's NUMERIC digits (SQLite's: 30)."""
+    x = cast(args[0].copy(), "DOUBLE PRECISION")
+    zero = _double("0")
+    negative = exp.LT(this=x.copy(), expression=zero.copy())
+    whole = case([(negative, fn("trunc", exp.Sub(this=x.copy(), expression=_double("0.5"))))],
+                 fn("trunc", exp.Add(this=x.copy(), expression=_double("0.5"))))
+    # through BIGINT, as SQLite's (sqlite_int64) cast: -0.0 becomes 0.0
+    rounded = cast(cast(whole, "BIGINT"), "DOUBLE PRECISION")
+    if len(args) > 1:
+        ok, n = constant_value(args[1])
+        if ok and n is None:
+            return cast(exp.Null(), "DOUBLE PRECISION")
+        if ok and not isinstance(n, str):
+            places = min(max(int(n), 0), _PLACES)
+            if places:
+                rounded = _round_places(x, _double(f"1e{places}"),
+                                        cast(exp.Literal.number(10 ** places), "NUMERIC"))
+        else:
+            given = cast(fn("trunc", cast(args[1].copy(), "DOUBLE PRECISION")), "INTEGER")
+            k = fn("greatest", fn("least", given, exp.Literal.number(_PLACES)),
+                   exp.Literal.number(0))
+            power = fn("power", _double("10"), k)
+            scaled = _round_places(x, power, cast(cast(power.copy(), "BIGINT"), "NUMERIC"))
+            rounded = case([(is_null(args[1]), exp.Null()),
+                            (exp.EQ(this=k.copy(), expression=exp.Literal.number(0)), rounded)],
+                           scaled)
+    limit = _double(_INTEGRAL)
+    return case([(exp.Or(this=exp.GT(this=x.copy(), expression=limit),
+                         expression=exp.LT(this=x.copy(), expression=exp.Neg(this=limit.copy()))),
+                  x.copy())], rounded)
+
+
+def _round_places(x: E, scale: E, exact_scale: E) -> E:
+    """X rounded to the places SCALE (10**N, a double) and EXACT_SCALE (the same, NUMERIC)
+    stand for; see _round."""
+    magnitude = fn("abs", x.copy())
+    shifted = exp.Mul(this=magnitude, expression=scale)
+    decimal = exp.Mul(this=cast(text(fn("abs", x.copy())), "NUMERIC"),
+                      expression=exact_scale.copy())
+    back = cast(exp.Div(this=fn("trunc", exp.Add(this=decimal, expression=cast(
+        exp.Literal.number("0.5"), "NUMERIC"))), expression=exact_scale.copy()),
+        "DOUBLE PRECISION")
+    negative = exp.LT(this=x.copy(), expression=_double("0"))
+    return case([
+        (exp.GTE(this=shifted, expression=_double("1e17")), x.copy()),
+        (exp.LT(this=shifted.copy(), expression=_double("0.4")),
+         case([(negative, exp.Neg(this=_double("0")))], _double("0"))),
+        (negative.copy(), exp.Neg(this=back.copy())),
+    ], back)
+
+
+def _length(args: list[E]) -> E:
+    """length(X): characters of a text, bytes of a blob, and of a number the characters of its
+    SQLite text (length(1.0) is 3: '1.0'). A blob is read back from its '\\x..' text, a cast
+    both engines accept whatever the column's type."""
+    x = args[0]
+    return case([
+        (type_is(x, "bytea"), fn("length", cast(text(x), "BYTEA"))),
+        (type_is(x, *REAL_TYPES), fn("length", real_text(x))),
+    ], fn("length", text(x)))
+
+
+def _abs(args: list[E]) -> E:
+    """abs(X): the engine's abs() for a number (an integer stays one); a constant of another
+    type is computed by SQLite (abs('-2') is 2.0, abs('a') 0.0)."""
+    return exp.Abs(this=args[0].copy())
+
+
+def _trim(name: str) -> Builder:
+    """trim/ltrim/rtrim(X[, Y]): X's text without the characters of Y (spaces without Y) at
+    both ends, the start or the end: the engines' btrim/ltrim/rtrim (Nano has no TRIM(.. FROM ..))."""
+    def build(args: list[E]) -> E:
+        return fn(name, value_text(args[0]), *[text(a) for a in args[1:]])
+    return build
+
+
+def _sign(args: list[E]) -> E:
+    """sign(X): -1, 0 or +1, an integer whatever X's type (PostgreSQL's follows its argument)."""
+    return cast(fn("sign", cast(args[0].copy(), "DOUBLE PRECISION")), "BIGINT")
+
+
+def _group_concat(args: list[E]) -> E:
+    """group_concat(X[, SEP]): each value joined as its SQLite text (a real 3.0 as '3.0')."""
+    value, rest = args[0].copy(), args[1:]
+    holder = value.this if isinstance(value, exp.Order) else None
+    target = holder if holder is not None else value
+    items = target.expressions if isinstance(target, exp.Distinct) else [target]
+    for item in list(items):
+        replacement = value_text(item)
+        if item is value:
+            value = replacement
+        else:
+            item.replace(replacement)
+    return exp.GroupConcat(this=value, separator=rest[0].copy() if rest else None)
+
+
+def integer_sums(tree: E, catalog) -> None:
+    """sum() of integers is an integer in SQLite; PostgreSQL's sum(bigint) is NUMERIC. A sum
+    whose argument is built only of INTEGER-affinity columns and integer literals (+, -, *) is
+    cast back to BIGINT (an overflow fails there, as SQLite's does)."""
+    kinds: dict[str, set[bool]] = {}
+    for table in tree.find_all(exp.Table):
+        info = catalog.relation(table.name)
+        for column in info.columns if info is not None else ():
+            kinds.setdefault(column.name.lower(), set()).add("INT" in column.decltype.upper())
+
+    def integral(node: E) -> bool:
+        if isinstance(node, exp.Paren):
+            return integral(node.this)
+        if isinstance(node, exp.Neg):
+            return integral(node.this)
+        if isinstance(node, (exp.Add, exp.Sub, exp.Mul)):
+            return integral(node.this) and integral(node.expression)
+        if isinstance(node, exp.Literal):
+            return not node.is_string and node.this.isdigit()
+        if isinstance(node, exp.Column):
+            return kinds.get(node.name.lower()) == {True}
+        return False
+
+    for node in list(tree.find_all(exp.Sum)):
+        value = node.this.expressions[0] if isinstance(node.this, exp.Distinct) else node.this
+        if integral(value) and not isinstance(node.parent, exp.Cast):
+            node.replace(cast(node.copy(), "BIGINT"))
+
+
+
+def _parse_char(parser: Parser) -> E:
+    """SQLite's char() takes no arguments too (it is ''); sqlglot's reader of CHAR(...) requires
+    one, so an empty call is read as a plain call, which the `char` builder computes."""
+    if parser._curr is not None and parser._curr.token_type == TokenType.R_PAREN:
+        return exp.Anonymous(this="char", expressions=[])
+    return _read_char(parser)
+
+
+_read_char = SQLite.Parser.FUNCTION_PARSERS["CHAR"]
+# SQLite's reader only, and a copy: sqlglot's base parser keeps its table
+SQLite.Parser.FUNCTION_PARSERS = {**SQLite.Parser.FUNCTION_PARSERS, "CHAR": _parse_char}
+
 SCALAR_FUNCTIONS: dict[str, Builder] = {
     "quote": folded("quote", _quote),
     "char": folded("char", _char),
@@ -320,4 +478,12 @@ SCALAR_FUNCTIONS: dict[str, Builder] = {
     "str_position": folded("instr", _instr),  # instr() as read by sqlglot
     "substring": folded("substr", _substr),
     "substr": folded("substr", _substr),
+    "round": folded("round", _round),
+    "length": folded("length", _length),
+    "abs": folded("abs", _abs),
+    "trim": folded("trim", _trim("btrim")),
+    "ltrim": folded("ltrim", _trim("ltrim")),
+    "rtrim": folded("rtrim", _trim("rtrim")),
+    "group_concat": _group_concat,
+    "sign": folded("sign", _sign),
 }

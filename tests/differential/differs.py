@@ -123,22 +123,20 @@ DIFFERS["daemon-pg"].update({
 PRINTF_REFUSED = ("printf() with a non-constant format, or %f/%e/%g/%x/%o with a non-constant "
                   "argument, raises NotSupportedError: SQLite's double-to-decimal rounding is not "
                   "reproduced exactly by engine arithmetic, and Nano has no to_hex()")
-NOT_YET = ("round() keeps the engine's result types (NUMERIC text, an integer for an integer "
-           "argument); length() of a number or blob, abs() of text and trim() with a character "
-           "set are not translated yet")
-REAL_TEXT = "a real joined by group_concat() loses SQLite's '.0' (3.0 reads '3')"
+PRINTF_TEXT_PREFIX = ("printf('%d') of a text column: Nano has no regular expression that "
+                      "extracts, so a text with characters after its number ('12abc') fails "
+                      "the statement instead of reading its leading integer")
+DISTINCT_ORDER = ("group_concat(DISTINCT x) joins the values in the engine's order for DISTINCT "
+                  "(sorted), SQLite in scan order")
 for _engine in ("binding", "repl", "daemon-nano", "daemon-pg"):
     DIFFERS[_engine]["scalar_printf_refused"] = PRINTF_REFUSED
-    DIFFERS[_engine]["scalar_core_functions"] = NOT_YET
-    DIFFERS[_engine]["scalar_column_functions"] = NOT_YET
+    DIFFERS[_engine]["scalar_group_concat_distinct"] = DISTINCT_ORDER
 for _engine in ("binding", "repl", "daemon-nano"):
-    DIFFERS[_engine]["scalar_aggregates"] = REAL_TEXT
-DIFFERS["daemon-pg"]["scalar_aggregates"] = ("sum() of integers is NUMERIC in PostgreSQL, so "
-                                             "typeof(sum(i)) is 'real'")
-DIFFERS["daemon-pg"]["scalar_quote"] = ("quote() of a column: the real branch casts every value "
-                                        "to double precision, which PostgreSQL refuses for bytea")
+    DIFFERS[_engine]["scalar_printf_text_prefix"] = PRINTF_TEXT_PREFIX
 for _name in ("scalar_char_unicode", "scalar_instr_substr"):
     DIFFERS["daemon-nano"][_name] = TEXT_DESCRIBED + " (the CASE that unicode()/instr() become)"
+DIFFERS["daemon-nano"]["scalar_iif_ifnull"] = TEXT_DESCRIBED + " (ifnull/nullif/coalesce of numbers)"
+DIFFERS["daemon-nano"]["scalar_min_max_likely"] = TEXT_DESCRIBED + " (min()/max() of several numbers)"
 
 # SQLite's JSON1 functions (cases/dialect_json.py)
 JSONB_PRINTS = ("Nano's JSONB keeps an object as a sorted map: an object or array read from a stored "
