@@ -12,9 +12,13 @@ How a call is computed:
   must be a literal. SQLite's values come back as SQLite's classes on Nano, whose expressions are
   typed per row (a JSON integer is an integer, a real a real, a string text, true/false 1/0, an
   object or array its minified text). Text that is not JSON fails the statement
-  (OperationalError). json_insert(), json_set(), json_replace(), json_remove(), json_patch() and
-  json_extract() with several paths raise NotSupportedError on run-time values.
-- json_each() and json_tree() (table-valued) raise NotSupportedError.
+  (OperationalError). json() returns text already minified as it is, else the engine's print of
+  it. json_insert(), json_set(), json_replace(), json_remove() and json_patch() raise
+  NotSupportedError on run-time values.
+- json_each() and json_tree() (table-valued) raise NotSupportedError: the engine has no
+  set-returning functions.
+- sqlglot reads a path without its '$' ('a') as '$.a', so json_extract() accepts it where SQLite
+  raises "JSON path error".
 
 Engine facts (Nano 4.31.1, measured) that shaped the SQL:
 - JSONB keeps objects as sorted maps: an object read from a run-time value comes back with its
@@ -25,6 +29,10 @@ Engine facts (Nano 4.31.1, measured) that shaped the SQL:
 - `->` and `#>` fail on a member name applied to an array (SQLite finds nothing there):
   paths are read with jsonb_extract_path(), which gives NULL.
 - jsonb_typeof() of a missing member is 'null': a missing member is told by `v IS NULL`.
+- No STRPOS/POSITION on its server and REPL, no REGEXP_REPLACE, no CHR(): characters are looked
+  for with REPLACE, control characters written as U&'' escapes.
+- A server describes a CASE column by the type of its first branch: the text branch comes first
+  (a value typed per row arrives as text there rather than failing to convert).
 
 PostgreSQL (dialect "postgres") reads values as `json` (which keeps the text, so key order and
 duplicates as SQLite) and minifies with a regular expression. Its expressions have one type per
@@ -45,7 +53,7 @@ from .transforms_base import Context
 
 E = exp.Expression
 
-# The SQL value a JSON value has in SQLite
+# Calls whose answer SQLite marks as JSON: another JSON call embeds it as JSON, not as a string
 _JSON_ANSWER = ("json", "json_array", "json_object", "json_quote", "json_insert", "json_set",
                 "json_replace", "json_remove", "json_patch", "->")
 _TABLE_VALUED = ("json_each", "json_tree")
