@@ -279,10 +279,11 @@ class Session:
             self.pending = []
         if not params and (self.dialect != "nano" or _nano_simple(sql)):
             return conn.execute_simple(sql)
-        oids = tuple(self.oids.get(type(v), _UNKNOWN) for v in params)
-        key = (sql, oids)
+        # keyed by the values' classes (map(type) is cheap); their oids are worked out once
+        key = (sql, tuple(map(type, params)))
         statement = self.prepared.get(key)
         if statement is None:
+            oids = tuple(self.oids.get(t, _UNKNOWN) for t in key[1])
             text = sql
             if self.dialect == "nano":
                 # a leading comment makes a Nano 4.31 server return no rows for an extended SELECT
@@ -436,9 +437,11 @@ class PgwireEngine:
         return self._session
 
     def _run(self, sql: str, params: Sequence[Any]):
-        session = self._live(sql)
+        session = self._session
         if session is None:
-            return None
+            session = self._live(sql)
+            if session is None:
+                return None
         # a transaction the server had before this flight: one whose BEGIN goes out with it
         # was never reported open, so losing it loses nothing
         in_tx = session.conn._transaction_status in (b"T", b"E")
@@ -463,7 +466,7 @@ class PgwireEngine:
             return Result(None, [], -1)
         columns = [c["name"] for c in context.columns] if context.columns else None
         rows = context.rows
-        return Result(columns, [tuple(r) for r in rows] if rows else [], -1)
+        return Result(columns, list(map(tuple, rows)) if rows else [], -1)
 
     def execute(self, sql: str, params: Sequence[Any]) -> int:
         context = self._run(sql, params)
