@@ -55,6 +55,9 @@ class Connection:
         self._isolation_level = self._validate_isolation(isolation_level)
         target = storage.Target(database, uri, _beside_sqlite)
         self._db = storage.open_database(target, storage.select_mode(mode, dsn), float(timeout))
+        # per connection: a mode=ro connection may share the engine another connection of this
+        # process opened for writing
+        self._read_only = target.read_only or self._db.read_only
         self._initialized = True
         self._closed = False
         self.timeout = float(timeout)
@@ -452,7 +455,7 @@ class Connection:
              raw: bool = False) -> int:
         """Carry out a plan's engine steps under the database lock; the affected row count.
         `raw`: rows stay SQLite values (no text_factory, no converters), for udf.py."""
-        if self._db.read_only and not plan.is_read:
+        if self._read_only and not plan.is_read:
             raise make_error(OperationalError, "attempt to write a readonly database",
                              "SQLITE_READONLY")
         if implicit_begin and not self._in_tx:
@@ -695,7 +698,7 @@ class Connection:
         if plan.returns_rows and plan.verb == "SELECT":
             raise ProgrammingError("executemany() can only execute DML statements.")
         lastrowid = cursor.lastrowid  # executemany leaves the cursor's lastrowid as it was
-        if plan.batch and self._trace is None and not self._db.read_only:
+        if plan.batch and self._trace is None and not self._read_only:
             try:
                 seq_of_parameters = self._executemany_batch(cursor, plan, sql, seq_of_parameters)
             except BaseException:
@@ -1126,6 +1129,9 @@ class _Session:
     def set_user_version(self, value: int) -> None:
         conn = self._conn
         db = conn._db
+        if conn._read_only:
+            raise make_error(OperationalError, "attempt to write a readonly database",
+                             "SQLITE_READONLY")
         if conn._in_tx:
             db.set_user_version(value)
             return

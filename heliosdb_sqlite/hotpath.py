@@ -152,7 +152,7 @@ def _read(conn: Any, cursor: Any, plan: Plan, info: _Fast, values: list) -> bool
 
 def _insert(conn: Any, cursor: Any, plan: Plan, info: _Fast, values: list) -> bool:
     db = conn._db
-    if not conn._in_tx or db.guard_statements or db.read_only:
+    if not conn._in_tx or db.guard_statements or conn._read_only:
         return False
     rowid_index = info.rowid_index
     auto = info.auto_at

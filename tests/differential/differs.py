@@ -200,16 +200,12 @@ QUALIFIED_SAME_NAME = ("Nano cannot resolve a qualified reference into a view or
 SUM_WRAPS = ("the heliosdb-nano CLI and server build wraps an overflowing integer sum() silently "
              "(-9223372036854775808) where SQLite raises 'integer overflow' (the binding's "
              "checked build panics, mapped to OperationalError)")
-RO_SHARED = ("mode=ro is ignored while the same process has the database open read-write: the "
-             "connection shares that engine and its writes succeed (heliosdb_sqlite bug)")
 RO_SERVER = ("on a server the path names nothing: mode=ro on a missing file opens the DSN's "
              "database (SQLite: unable to open database file)")
 for _engine in ("binding", "repl", "daemon-nano", "daemon-pg"):
     DIFFERS[_engine].update(_FEATURES_EVERYWHERE)
 for _engine in ("binding", "repl", "daemon-nano"):
     DIFFERS[_engine]["feature_qualified_refs_same_name_both_sides"] = QUALIFIED_SAME_NAME
-for _engine in ("binding", "repl"):
-    DIFFERS[_engine]["feature_read_only_uri"] = RO_SHARED
 for _engine in ("repl", "daemon-nano"):
     DIFFERS[_engine]["feature_integer_overflow_in_sum"] = SUM_WRAPS
 DIFFERS["repl"]["feature_two_connections_one_file"] = (
