@@ -66,6 +66,12 @@ def _dispatch(verb: str, sql: str, text: str, tokens: list[Token], params: Param
         return pragma.plan(tokens, sql, params, catalog)
     if verb in _NOOP_VERBS:
         return Plan(verb, params, schema_version=version)
+    if verb == "CREATE" and len(tokens) > 1 and tokens[1].text.upper() == "VIRTUAL":
+        words = [t.text for t in tokens]
+        using = next((i for i, w in enumerate(words) if w.upper() == "USING"), None)
+        module = f" USING {words[using + 1]}" if using is not None and using + 1 < len(words) else ""
+        raise make_error(NotSupportedError, f"CREATE VIRTUAL TABLE{module} is not supported by "
+                         "heliosdb_sqlite: the engine has no virtual table modules")
     if verb in ("CREATE", "DROP", "ALTER"):
         return ddl_plans.plan(verb, sql, tokens, params, catalog, dialect)
     if verb in ("ATTACH", "DETACH"):

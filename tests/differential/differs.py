@@ -191,8 +191,8 @@ _FEATURES_EVERYWHERE = {
     "feature_not_like": "NOT LIKE runs as LIKE: the negation is lost (heliosdb_sqlite bug)",
     "feature_glob": "GLOB is not translated: the engine's parse error comes back as "
                     "OperationalError",
-    "feature_virtual_table_attach_explain": "ATTACH and EXPLAIN raise NotSupportedError; CREATE "
-                                            "VIRTUAL TABLE raises OperationalError (syntax error)",
+    "feature_virtual_table_attach_explain": "CREATE VIRTUAL TABLE, ATTACH and EXPLAIN raise "
+                                            "NotSupportedError naming the construct",
 }
 QUALIFIED_SAME_NAME = ("Nano cannot resolve a qualified reference into a view or derived table; "
                        "the qualifier is dropped, so a column name that both sides of the join "
