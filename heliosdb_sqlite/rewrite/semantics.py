@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from sqlglot import exp
 
+from . import patterns
 from .transforms_base import Context
 
-_BOOLEAN = (exp.Predicate, exp.Connector, exp.Not, exp.Boolean, exp.Exists)
+_BOOLEAN = (exp.Predicate, exp.Connector, exp.Not, exp.Boolean, exp.Exists,
+            exp.Escape)  # LIKE ... ESCAPE
 
 
 def _is_boolean(node: exp.Expression) -> bool:
@@ -57,40 +59,50 @@ def truthiness(tree: exp.Expression, ctx: Context) -> exp.Expression:
 
 
 def like_nocase(tree: exp.Expression, ctx: Context) -> exp.Expression:
-    """SQLite's LIKE ignores (ASCII) case and has no escape character unless ESCAPE names one;
-    the engine's LIKE is case-sensitive and always treats backslash as an escape."""
-    for node in list(tree.find_all(exp.Like, exp.Escape)):
-        if isinstance(node, exp.Escape):
-            like = node.this
-            escape = node.expression
-            if not isinstance(like, exp.Like):
-                continue
-            pattern = like.expression
-            if isinstance(pattern, exp.Literal) and isinstance(escape, exp.Literal):
-                like.set("expression", exp.Literal.string(_escaped(pattern.this, escape.this)))
-            node.replace(exp.ILike(this=like.this, expression=like.expression))
-        elif not isinstance(node.parent, exp.Escape):
-            pattern = node.expression
-            if isinstance(pattern, exp.Literal) and "\\" in pattern.this:
-                node.set("expression", exp.Literal.string(pattern.this.replace("\\", "\\\\")))
-            node.replace(exp.ILike(this=node.this, expression=node.expression))
+    """SQLite's LIKE folds ASCII letters only, lets `%` and `_` match newlines, and has no escape
+    character unless ESCAPE names one; NOT LIKE is its negation. A literal pattern becomes a
+    regular expression with exactly those rules (patterns.py). A pattern known only at run time
+    goes to the engine's ILIKE with backslash made literal, which also folds non-ASCII letters
+    (and on Nano never matches a newline with `%` or `_`)."""
+    for node in list(tree.find_all(exp.Like)):
+        holder = node.parent if isinstance(node.parent, exp.Escape) else None
+        escape = holder.expression if holder is not None else None
+        (holder or node).replace(_like(node, escape, ctx))
     return tree
 
 
-def _escaped(pattern: str, escape: str) -> str:
-    """A LIKE pattern with SQLite's ESCAPE character, rewritten to the engine's backslash."""
-    out = []
-    i = 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == escape and i + 1 < len(pattern):
-            nxt = pattern[i + 1]
-            out.append("\\" + nxt if nxt in "%_\\" else nxt)
-            i += 2
-            continue
-        out.append("\\\\" if ch == "\\" else ch)
-        i += 1
-    return "".join(out)
+def _like(like: exp.Like, escape: exp.Expression | None, ctx: Context) -> exp.Expression:
+    subject, pattern = like.this, like.expression
+    negate = bool(like.args.get("negate"))
+    esc = None
+    if escape is not None and not isinstance(escape, exp.Null):
+        if not (isinstance(escape, exp.Literal) and escape.is_string):
+            raise _unsupported("LIKE ... ESCAPE with an escape character known only at run time")
+        esc = escape.this
+        if len(esc) != 1:
+            raise _error("ESCAPE expression must be a single character")
+    if isinstance(escape, exp.Null) or isinstance(pattern, exp.Null):
+        return patterns.matches(subject, exp.Null(), negate)
+    if isinstance(pattern, exp.Literal) and pattern.is_string:
+        regex = exp.Literal.string(patterns.like_regex(pattern.this, esc))
+        return patterns.matches(subject, regex, negate)
+    pattern = patterns.as_text(pattern)
+    if esc is None:
+        pattern = exp.Anonymous(this="REPLACE", expressions=[
+            pattern, exp.Literal.string("\\"), exp.Literal.string("\\\\")])
+    elif esc != "\\" and ctx.dialect != "postgres":
+        raise _unsupported(f"LIKE ... ESCAPE '{esc}' with a pattern known only at run time "
+                           "(HeliosDB Nano's LIKE takes only backslash as its escape)")
+    match: exp.Expression = exp.ILike(this=patterns.as_text(subject), expression=pattern,
+                                      negate=negate or None)
+    if esc is not None:
+        match = exp.Escape(this=match, expression=exp.Literal.string(esc))
+    return exp.Paren(this=match)
+
+
+def _unsupported(what: str):
+    from ..exceptions import NotSupportedError, make_error
+    return make_error(NotSupportedError, f"{what} is not supported by heliosdb_sqlite")
 
 
 def null_safe_eq_parens(tree: exp.Expression, ctx: Context) -> exp.Expression:

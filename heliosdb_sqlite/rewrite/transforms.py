@@ -12,7 +12,7 @@ from sqlglot import exp
 
 from ..engine import needs_shield, unicode_body
 from ..catalog import HIDDEN_ROWID, MASTER, SEQUENCE, Catalog
-from . import json1, queries, semantics
+from . import json1, patterns, queries, semantics
 from .functions import sqlite_functions
 from .plan import AUTO_ROWID, CHANGES, LAST_INSERT_ROWID, ROWID_BASE, TOTAL_CHANGES
 from .transforms_base import Context
@@ -222,6 +222,7 @@ PIPELINE: tuple[Transform, ...] = (
     semantics.in_forms,
     semantics.truthiness,
     semantics.like_nocase,
+    patterns.glob,
     semantics.null_safe_eq_parens,
     semantics.scalar_min_max,
     semantics.str_position,
