@@ -169,7 +169,10 @@ RULES: list[Rule] = [
      _simple(OperationalError, "cannot commit - no transaction is active")),
     (re.compile(r"read only mode|read-only", re.I),
      _simple(OperationalError, "attempt to write a readonly database", "SQLITE_READONLY")),
-    (re.compile(r"LOCK|Resource temporarily unavailable|lock hold", re.I),
+    # another session holds the row: a Nano server gives up after its own wait, PostgreSQL
+    # after lock_timeout (the connection's timeout, see daemon/pgwire.py)
+    (re.compile(r"LOCK|Resource temporarily unavailable|lock hold|serialization failure|"
+                r"write-write conflict|could not serialize access", re.I),
      _simple(OperationalError, "database is locked", "SQLITE_BUSY")),
     (re.compile(r"out of range|overflow", re.I), _simple(DataError, "integer overflow")),
     (re.compile(r"parse error|syntax error", re.I),

@@ -406,7 +406,7 @@ class PgwireEngine:
         self._dsn = dsn
         self._timeout = timeout
         self._pooled = pooled
-        self._session: Session | None = POOL.checkout(dsn, timeout, pooled)
+        self._session: Session | None = self._checkout()
         self.dialect = self._session.dialect
         # the server database whose shadow catalog Database caches between connections
         self.catalog_key = (dsn.host, dsn.port, dsn.user, dsn.database)
@@ -433,8 +433,25 @@ class PgwireEngine:
             raise make_error(OperationalError, f"the connection to the server at "
                              f"{self._dsn.where} was lost inside a transaction, and the server "
                              "rolled it back: call rollback() to go on", "SQLITE_IOERR")
-        self._session = POOL.checkout(self._dsn, self._timeout, self._pooled)
+        self._session = self._checkout()
         return self._session
+
+    def _checkout(self) -> Session:
+        """A session whose row-lock wait is this connection's timeout: PostgreSQL would wait
+        for another session's row lock forever ("database is locked" after `timeout`, as in
+        SQLite; a Nano server gives up after its own wait)."""
+        session = POOL.checkout(self._dsn, self._timeout, self._pooled)
+        if session.dialect == "postgres":
+            wait = max(1, int(self._timeout * 1000))  # lock_timeout 0 would mean no limit
+            if getattr(session, "lock_timeout", None) != wait:
+                try:
+                    session.run(f"SET lock_timeout = {wait}", ())
+                except Exception as exc:  # noqa: BLE001 - the session cannot be used
+                    session.close()
+                    raise make_error(OperationalError, f"the server at {self._dsn.where} "
+                                     f"refused SET lock_timeout: {exc}") from None
+                session.lock_timeout = wait
+        return session
 
     def _run(self, sql: str, params: Sequence[Any]):
         session = self._session
