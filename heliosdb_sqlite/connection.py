@@ -629,9 +629,16 @@ class Connection:
         for batch in batches:
             run.execute(plan, batch)
         insert = plan.insert
-        if insert is not None and run.inserted_ids:
-            self._last_rowid = run.inserted_ids[-1]
-            db.note_rowids(insert.table, max(run.inserted_ids), insert.autoincrement)
+        ids = run.inserted_ids
+        if insert is not None and (ids or insert.autoincrement and run.next_rowid):
+            largest = max(ids, default=0)
+            if ids:
+                self._last_rowid = ids[-1]
+            if insert.autoincrement:  # SQLite's sequence takes the rowids of skipped rows too
+                largest = max(largest, run.next_rowid - 1)
+            db.note_rowids(insert.table, largest, insert.autoincrement)
+            if run.updated:  # an upsert's DO UPDATE may have set a rowid
+                db.forget_rowids(insert.table)
         elif insert is None and plan.verb in ("INSERT", "REPLACE") and run.affected:
             db.forget_rowids("sqlite_sequence")  # a write to sqlite_sequence moves the counters
         elif plan.touches is not None and run.affected:
@@ -1012,6 +1019,12 @@ class _StepRun:
         self.rows: list = []
         self.engine_names: list[str] | None = None
         self.affected = 0
+        self.updated = 0  # rows an upsert's DO UPDATE changed (their rowids may have moved)
+        # the VALUES row being carried out: its automatic rowids (one per slot, the same in each
+        # of its steps), the counter before it drew them, the ids inserted before it
+        self._row_autos: list[int] = []
+        self._row_mark: int | None = None
+        self._row_inserted = 0
 
     def _rowid(self, base: bool = False) -> int:
         insert = self.insert
@@ -1025,6 +1038,21 @@ class _StepRun:
         self.next_rowid += 1
         return value
 
+    def _draw(self) -> int:
+        """A new rowid for the current row, given back if the row inserts nothing."""
+        if self._row_mark is None:
+            self._row_mark = self.next_rowid
+        return self._rowid()
+
+    def _new_row(self) -> None:
+        """SQLite assigns a rowid only to a row it inserts: the previous row's go back."""
+        if self._row_mark is not None and len(self.inserted_ids) == self._row_inserted \
+                and not self.insert.autoincrement:  # AUTOINCREMENT's sequence keeps every one
+            self.next_rowid = self._row_mark
+        self._row_autos = []
+        self._row_mark = None
+        self._row_inserted = len(self.inserted_ids)
+
     def observe(self, rowid: Any) -> None:
         """An explicit rowid in this statement: automatic ones after it must be larger."""
         if type(rowid) is int:
@@ -1035,24 +1063,37 @@ class _StepRun:
     def execute(self, plan: Plan, values: list) -> None:
         engine = self.db.engine
         insert = self.insert
+        rowid_params: tuple[int, ...] = ()
         if insert is not None:
             values = list(values)
-            for index in insert.rowid_params:
-                if values[index - 1] is None:
-                    values[index - 1] = self._rowid()
+            rowid_params = insert.rowid_params
             if insert.per_row_auto and not self.next_rowid and len(plan.steps) > 1:
                 # SQLite picks a new rowid before REPLACE deletes the rows in conflict
                 self.next_rowid = self._rowid(base=True) + 1
+        self._new_row()
         previous_returned = 0
+        settled = False  # the upsert row was inserted, or a clause's key conflicts
         for step in plan.steps:
-            if step.only_if_prev_empty and previous_returned:
+            if step.new_row:
+                self._new_row()
+            if (step.only_if_prev_empty and previous_returned) or (
+                    step.unless_settled and settled) or (
+                    step.only_if_prev_rows and not previous_returned):
+                previous_returned = 0
                 continue
             params = []
+            autos = 0
             for index in step.params:
                 if index > 0:
-                    params.append(values[index - 1])
+                    value = values[index - 1]
+                    if value is None and index in rowid_params:  # NULL asks for a new rowid
+                        value = values[index - 1] = self._draw()
+                    params.append(value)
                 elif index == AUTO_ROWID:
-                    params.append(self._rowid())
+                    if autos == len(self._row_autos):
+                        self._row_autos.append(self._draw())
+                    params.append(self._row_autos[autos])
+                    autos += 1
                 elif index == ROWID_BASE:
                     params.append(self._rowid(base=True))
                 elif index == CHANGES:
@@ -1067,19 +1108,29 @@ class _StepRun:
                     self.inserted_ids.append(params[step.rowid_at])
                 previous_returned = count
                 self.affected += count
+                if step.new_row:
+                    settled = count > 0
                 continue
             if step.returns_rows:
                 result = engine.query(step.sql, params)
                 previous_returned = len(result.rows)
+                if step.probe:
+                    settled = previous_returned > 0
+                    continue
                 if step.fail_if_rows is not None:
                     if result.rows:
                         raise make_error(IntegrityError, step.fail_if_rows,
                                          "SQLITE_CONSTRAINT_UNIQUE")
                     continue
+                if step.new_row:
+                    settled = previous_returned > 0
+                if step.only_if_prev_rows:
+                    self.updated += previous_returned
                 if insert is not None and plan.shape is None:
                     self.inserted_ids.extend(r[0] for r in result.rows)
                 elif insert is not None and insert.returning_rowid:
-                    self.inserted_ids.extend(r[-1] for r in result.rows)
+                    if not step.only_if_prev_rows:  # an updated row keeps last_insert_rowid
+                        self.inserted_ids.extend(r[-1] for r in result.rows)
                     self.rows.extend(r[:-1] for r in result.rows)
                 else:
                     self.rows.extend(result.rows)
@@ -1089,11 +1140,16 @@ class _StepRun:
                         self.db.forget_rowids(insert.table)
             else:
                 previous_returned = count = engine.execute(step.sql, params)
+                if step.new_row:
+                    settled = count > 0
+                if step.only_if_prev_rows:
+                    self.updated += count
                 if step.counts:
                     self.affected += count
                 continue
             if step.counts:
                 self.affected += previous_returned
+        self._new_row()
 
 
 class _Session:

@@ -5,10 +5,15 @@
   explicit and automatic keys never collide, and `RETURNING` it gives `lastrowid` exactly.
 - OR REPLACE deletes the rows that conflict on any unique key, then inserts (SQLite's REPLACE
   algorithm), one VALUES row at a time so later rows replace earlier ones.
-- OR IGNORE skips rows that conflict: ON CONFLICT DO NOTHING.
-- An upsert (ON CONFLICT ... DO UPDATE) runs as INSERT ... DO NOTHING, then, if nothing was
-  inserted, an UPDATE of the conflicting row with `excluded.c` as the row's value for c: Nano's
-  own DO UPDATE cannot find rows written earlier in the same transaction.
+- OR IGNORE skips rows that conflict: ON CONFLICT DO NOTHING. Several VALUES rows go one at a
+  time, so that a skipped row gives its automatic rowid back (SQLite gives one only to a row it
+  inserts).
+- An upsert (ON CONFLICT ... DO UPDATE) runs, row by row, as INSERT ... DO NOTHING; if that
+  inserted nothing, a probe per key of each ON CONFLICT clause in turn finds the first clause
+  whose key conflicts (a clause without a target: the rowid, then the unique keys in the order
+  SQLite checks them, newest first) and its DO UPDATE changes that row, `excluded.c` being the
+  row's value for c; when no clause's key conflicts, the plain INSERT raises the engine's
+  UNIQUE error. Nano's own DO UPDATE cannot find rows written earlier in the same transaction.
 - INSERT ... SELECT runs the SELECT first and inserts its rows one by one through the same plan
   (Nano passes no parameters into an INSERT's SELECT and has no window functions there).
 """
@@ -77,28 +82,81 @@ def plan_insert(tree: exp.Insert, catalog, dialect: str, nparams: int):
     info = None
     user_returning = tree.args.get("returning") is not None
     conflict = tree.args.get("conflict")
-    upsert = conflict is not None and alternative not in ("IGNORE", "REPLACE") and "UPDATE" in (
-        conflict.args.get("action") or exp.var("")).sql().upper()
+    clauses = [] if conflict is None else [conflict]
+    if clauses and alternative == "REPLACE":
+        raise make_error(NotSupportedError, "INSERT OR REPLACE with an ON CONFLICT clause is not "
+                         "supported by heliosdb_sqlite")
+    keys = [_clause_keys(c, table, catalog) for c in clauses]
+    upsert = any(_updates(c) for c in clauses)
     if table.rowid is not None:
         info = _assign_rowids(tree, table, columns)
         if not user_returning:
             tree.set("returning", exp.Returning(expressions=[exp.column(table.rowid)]))
-        elif not upsert:  # the rowid rides at the end of the user's rows, for lastrowid
+        else:  # the rowid rides at the end of the user's rows, for lastrowid
             tree.args["returning"].append("expressions", exp.alias_(
                 exp.column(table.rowid), HIDDEN_RETURNING, quoted=True))
             info = dataclasses.replace(info, returning_rowid=True)
     returns = bool(info) or user_returning
+    several = isinstance(tree.expression, exp.Values) and len(tree.expression.expressions) > 1
 
-    if alternative == "IGNORE":
-        tree.set("conflict", exp.OnConflict(action=exp.var("DO NOTHING")))
-        steps = (_with_plain(tree, catalog, dialect, returns, info, user_returning),)
+    if upsert:
+        steps = _upsert(tree, table, list(zip(keys, clauses)), catalog, dialect, returns, info,
+                        user_returning, alternative == "IGNORE")
     elif alternative == "REPLACE":
         steps = _replace(tree, table, catalog, dialect, user_returning)
-    elif upsert:
-        steps = _upsert(tree, table, catalog, dialect, returns)
     else:
-        steps = (_with_plain(tree, catalog, dialect, returns, info, user_returning),)
+        if alternative == "IGNORE":
+            tree.set("conflict", exp.OnConflict(action=exp.var("DO NOTHING")))
+        elif clauses and keys[0] is not None:  # DO NOTHING on the key the target names
+            conflict.set("conflict_keys", [exp.column(c) for c in keys[0][0]])
+        if (alternative == "IGNORE" or clauses) and several and info is not None:
+            steps = tuple(dataclasses.replace(
+                _with_plain(single, catalog, dialect, returns, info, user_returning),
+                new_row=True) for _, single in _rows(tree))
+        else:
+            step = _with_plain(tree, catalog, dialect, returns, info, user_returning)
+            if clauses and alternative != "IGNORE":
+                # no plain form: executemany would send the rows as one batch with a rowid drawn
+                # for each, and a skipped row's rowid would be lost (its plan is batched when
+                # the statement has a plain form and no OR IGNORE)
+                step = dataclasses.replace(step, plain_sql=None, rowid_at=None)
+            steps = (step,)
     return steps, info, source_step, coercions
+
+
+def _updates(clause: exp.OnConflict) -> bool:
+    return "UPDATE" in (clause.args.get("action") or exp.var("")).sql().upper()
+
+
+_ROWID_NAMES = ("rowid", "oid", "_rowid_")
+
+
+def _clause_keys(clause: exp.OnConflict, table: Table, catalog) -> list[tuple[str, ...]] | None:
+    """The unique keys an ON CONFLICT clause covers, in the order SQLite checks them: the one its
+    target names, or, without a target (None when it is DO NOTHING: the engine's own), the
+    rowid, then the unique keys newest first (SQLite puts each new index at the head of the
+    table's list, and a CREATE TABLE's constraints go in in the order they are written)."""
+    if clause.args.get("index_predicate") is not None:
+        raise make_error(NotSupportedError, "an ON CONFLICT target with a WHERE clause (a partial "
+                         "index) is not supported by heliosdb_sqlite")
+    targets = [k.this if isinstance(k, exp.Ordered) else k
+               for k in clause.args.get("conflict_keys") or []]
+    uniques = catalog.unique_keys(table)
+    rowid = table.rowid
+    if not targets:
+        if not _updates(clause):
+            return None
+        keys = [(rowid,)] if rowid is not None else []
+        return keys + [k for k in reversed(uniques)
+                       if rowid is None or [c.lower() for c in k] != [rowid.lower()]]
+    names = [t.name.lower() for t in targets]
+    if rowid is not None and len(names) == 1 and names[0] in (rowid.lower(), *_ROWID_NAMES):
+        return [(rowid,)]
+    for key in uniques:
+        if len(key) == len(names) and {c.lower() for c in key} == set(names):
+            return [key]
+    raise make_error(OperationalError, "ON CONFLICT clause does not match any PRIMARY KEY or "
+                     "UNIQUE constraint")
 
 
 HIDDEN_RETURNING = "_hsq_rowid"
@@ -242,41 +300,69 @@ def _replace(tree: exp.Insert, table: Table, catalog, dialect: str,
         if conditions:
             delete = exp.Delete(this=exp.Table(this=exp.to_identifier(table.name)),
                                 where=exp.Where(this=exp.or_(*conditions)))
-            steps.append(_finish(delete, catalog, dialect, False, counts=False))
-        steps.append(_finish(single, catalog, dialect, bool(table.rowid) or user_returning))
+            steps.append(_finish(delete, catalog, dialect, False, counts=False, new_row=True))
+        steps.append(_finish(single, catalog, dialect, bool(table.rowid) or user_returning,
+                             new_row=not conditions))
     return tuple(steps)
 
 
-def _upsert(tree: exp.Insert, table: Table, catalog, dialect: str, returns: bool) -> tuple[Step, ...]:
-    conflict = tree.args["conflict"]
-    keys = [k.this.name if isinstance(k, exp.Ordered) else k.name
-            for k in conflict.args.get("conflict_keys") or []]
-    if not keys:
-        uniques = catalog.unique_keys(table)
-        if not uniques:
-            raise make_error(OperationalError, "ON CONFLICT clause does not match any PRIMARY KEY "
-                             "or UNIQUE constraint")
-        keys = list(uniques[0])
-    sets = conflict.expressions
-    where = conflict.args.get("where")
+def _upsert(tree: exp.Insert, table: Table, clauses: list, catalog, dialect: str, returns: bool,
+            info, user_returning: bool, ignore: bool) -> tuple[Step, ...]:
     insert_cols = [i.name.lower() for i in tree.this.expressions]
+    returning = tree.args.get("returning") if user_returning else None
     steps: list[Step] = []
     for row, single in _rows(tree):
         values = row.expressions
-        single.set("conflict", exp.OnConflict(action=exp.var("DO NOTHING")))
-        steps.append(_finish(single, catalog, dialect, returns))
-        condition = _key_condition(keys, insert_cols, values)
-        if condition is None:
-            continue
-        if where is not None:
-            condition = exp.and_(condition, where.this.copy() if isinstance(where, exp.Where)
-                                 else where.copy())
-        update = exp.Update(this=exp.Table(this=exp.to_identifier(table.name)),
-                            expressions=[_excluded(s.copy(), insert_cols, values, table)
-                                         for s in sets],
-                            where=exp.Where(this=_excluded(condition, insert_cols, values, table)))
-        steps.append(_finish(update, catalog, dialect, False, only_if_prev_empty=True))
+        first = single.copy()
+        first.set("conflict", exp.OnConflict(action=exp.var("DO NOTHING")))
+        steps.append(dataclasses.replace(
+            _with_plain(first, catalog, dialect, returns, info, user_returning), new_row=True))
+        for keys, clause in clauses:
+            for key in keys or ():
+                condition = _probe_condition(key, insert_cols, values, table)
+                if condition is None:
+                    continue
+                probe = exp.select(exp.Literal.number(1)).from_(table.name).where(
+                    condition.copy()).limit(1)
+                steps.append(_finish(probe, catalog, dialect, True, counts=False, probe=True,
+                                     unless_settled=True))
+                if _updates(clause):
+                    steps.append(_do_update(clause, condition, table, insert_cols, values,
+                                            returning, catalog, dialect))
+        if not ignore:  # no clause's key conflicts: the INSERT raises the engine's error
+            single.set("conflict", None)
+            steps.append(dataclasses.replace(
+                _with_plain(single, catalog, dialect, returns, info, user_returning),
+                unless_settled=True))
     return tuple(steps)
+
+
+def _probe_condition(key, insert_cols: list[str], values, table: Table) -> exp.Expression | None:
+    """The key's columns equal to the values the row would insert (a column the INSERT leaves
+    out takes its default); None when a value is a new rowid, which conflicts with nothing."""
+    parts = []
+    for col in key:
+        value = _excluded(exp.column(col, table="excluded"), insert_cols, values, table)
+        if isinstance(value, exp.Placeholder) and value.name == AUTO:
+            return None
+        parts.append(exp.EQ(this=exp.column(col), expression=value))
+    return exp.and_(*parts) if len(parts) > 1 else parts[0]
+
+
+def _do_update(clause: exp.OnConflict, condition: exp.Expression, table: Table,
+               insert_cols: list[str], values, returning, catalog, dialect: str) -> Step:
+    """The DO UPDATE of the conflicting row (its key equals the row's), with its WHERE."""
+    where = clause.args.get("where")
+    if where is not None:
+        where = where.this if isinstance(where, exp.Where) else where
+        condition = exp.and_(condition.copy(), _excluded(where.copy(), insert_cols, values, table))
+    update = exp.Update(this=exp.Table(this=exp.to_identifier(table.name)),
+                        expressions=[_excluded(s.copy(), insert_cols, values, table)
+                                     for s in clause.expressions],
+                        where=exp.Where(this=condition))
+    if returning is not None:
+        update.set("returning", returning.copy())
+    return _finish(update, catalog, dialect, returning is not None, only_if_prev_rows=True)
 
 
 def _excluded(node: exp.Expression, insert_cols: list[str], values, table: Table) -> exp.Expression:

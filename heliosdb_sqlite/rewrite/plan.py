@@ -24,6 +24,16 @@ class Step:
     counts: bool = True  # its affected rows are the statement's (not REPLACE's deletes)
     fail_if_rows: str | None = None  # a guard: IntegrityError with this message if rows return
     only_if_prev_empty: bool = False  # an upsert's UPDATE: runs when the INSERT did nothing
+    # A VALUES row carried out by its own steps (later rows see earlier ones) starts here: its
+    # automatic rowid is drawn once for all its steps, and given back if the row goes nowhere
+    # (SQLite gives a rowid only to a row it inserts). An upsert row's INSERT ... DO NOTHING
+    # settles the row when it inserts it.
+    new_row: bool = False
+    # An upsert's probe: a query whose rows say that the key of an ON CONFLICT clause conflicts,
+    # which settles the row (the clause's action, if any, is the next step).
+    probe: bool = False
+    unless_settled: bool = False  # skipped once the row is settled (probes, the final INSERT)
+    only_if_prev_rows: bool = False  # an upsert's DO UPDATE: runs when the probe before it hit
     # An INSERT whose rowid is known before it runs (assigned here, or a parameter): the same
     # statement without RETURNING, and the engine parameter position holding the rowid.
     plain_sql: str | None = None
