@@ -166,15 +166,6 @@ DIFFERS["daemon-pg"].update({
 
 # Feature-table cases (cases/surface_features.py)
 _FEATURES_EVERYWHERE = {
-    "feature_insert_or_ignore_multi_row_rowids": "an ignored row of a multi-row INSERT OR IGNORE "
-        "still takes an automatic rowid, so the next row gets one more than SQLite gives "
-        "(heliosdb_sqlite bug)",
-    "feature_upsert_multi_row_rowids": "a row of a multi-row upsert that updates still takes an "
-        "automatic rowid, so the next inserted row gets one more than SQLite gives "
-        "(heliosdb_sqlite bug)",
-    "feature_upsert_do_update_without_target": "ON CONFLICT DO UPDATE without a conflict target "
-        "does nothing (rowcount 0, the row unchanged); SQLite updates the conflicting row "
-        "(heliosdb_sqlite bug)",
     "feature_update_or_ignore_replace": "UPDATE OR IGNORE and UPDATE OR REPLACE raise "
                                         "NotSupportedError",
     "feature_update_or_fail_keeps_earlier_rows": "UPDATE OR FAIL also undoes the rows the "
