@@ -177,11 +177,6 @@ _FEATURES_EVERYWHERE = {
     "feature_tuning_pragma_answers": "tuning PRAGMAs are accepted, not applied: synchronous "
         "reads 0 whatever was set, and busy_timeout = N / journal_mode = WAL return no row "
         "(SQLite returns the value in force); a server reports journal_mode 'delete'",
-    "feature_like_non_ascii_is_case_sensitive": "LIKE folds non-ASCII letters too ('Éclair' "
-                                                "LIKE 'éclair' is true; SQLite folds ASCII only)",
-    "feature_not_like": "NOT LIKE runs as LIKE: the negation is lost (heliosdb_sqlite bug)",
-    "feature_glob": "GLOB is not translated: the engine's parse error comes back as "
-                    "OperationalError",
     "feature_virtual_table_attach_explain": "CREATE VIRTUAL TABLE, ATTACH and EXPLAIN raise "
                                             "NotSupportedError naming the construct",
 }
@@ -208,9 +203,15 @@ DIFFERS["daemon-pg"].update({
     "feature_integer_overflow_in_sum": "PostgreSQL's sum(bigint) is numeric: it returns "
                                        "9223372036854775808 where SQLite raises 'integer "
                                        "overflow'",
-    "feature_like_escape": "LIKE … ESCAPE fails on PostgreSQL with 'operator does not exist: "
-                           "boolean <> integer' (heliosdb_sqlite bug)",
 })
+LIKE_RUNTIME_NEWLINE = ("a LIKE pattern known only at run time (a parameter, a column, an "
+                        "expression) runs as the engine's ILIKE, whose % and _ never match a "
+                        "newline on Nano (a literal pattern is exact)")
+LIKE_RUNTIME_ESCAPE = ("LIKE ? ESCAPE '!' (a run-time pattern with an escape other than "
+                       "backslash) raises NotSupportedError: Nano's LIKE ignores ESCAPE")
+for _engine in ("binding", "repl", "daemon-nano"):
+    DIFFERS[_engine]["like_runtime_pattern_newline"] = LIKE_RUNTIME_NEWLINE
+    DIFFERS[_engine]["like_parameter_pattern_escape"] = LIKE_RUNTIME_ESCAPE
 JSON_NANO_SERVER_TEXT = ("a Nano server describes a result column by one type: a JSON value that "
                          "json_extract() or ->> reads from a stored document comes back as text "
                          "('1' for 1)")
