@@ -5,9 +5,9 @@ from ...differential.harness import Case
 
 TABLE = [
     "CREATE TABLE t (id INTEGER PRIMARY KEY, s TEXT, n INTEGER)",
-    "INSERT INTO t (s, n) VALUES ('apple', 1), ('Banana', 22), (NULL, NULL), ('a' || char(10) || "
-    "'b', 3), ('a%b', 4), ('[x]', 5), ('a_b', 6), ('a\\b', 7), ('Éclair', 8), ('éclair', 9), "
-    "('A*?', 10), ('b-]', 11)",
+    ("INSERT INTO t (s, n) VALUES ('apple', 1), ('Banana', 22), (NULL, NULL), ('a' || char(10) "
+     "|| 'b', 3), ('a%b', 4), ('[x]', 5), ('a_b', 6), ('a\\b', 7), ('Éclair', 8), ('éclair', 9), "
+     "('A*?', 10), ('b-]', 11)"),
 ]
 AUTOCOMMIT = {"isolation_level": None}
 
@@ -100,8 +100,8 @@ CASES = [
         "SELECT id, 'abc' GLOB pat, 'Bob' GLOB pat, 'a|b' NOT GLOB pat FROM p ORDER BY id",
     ], connect_kwargs=AUTOCOMMIT),
     Case("like_not_in_not_between", TABLE + [
-        "SELECT n NOT IN (1, 3), n NOT BETWEEN 2 AND 5, NOT n IN (1), NOT (n BETWEEN 1 AND 4) "
-        "FROM t ORDER BY id",
+        ("SELECT n NOT IN (1, 3), n NOT BETWEEN 2 AND 5, NOT n IN (1), NOT (n BETWEEN 1 AND 4) "
+         "FROM t ORDER BY id"),
         "SELECT id FROM t WHERE n NOT IN (1, 22) AND n NOT BETWEEN 5 AND 9 ORDER BY id",
     ], connect_kwargs=AUTOCOMMIT),
 ]
