@@ -795,7 +795,12 @@ class Connection:
                     run.observe(rowid)  # a later NULL rowid comes after an explicit one
                     ids.append(rowid)
                 params.append(row)
-            affected = db.engine.execute_many(step.plain_sql or step.sql, params)
+            # the last row alone: changes() after executemany is that row's count, as in SQLite
+            sql_text = step.plain_sql or step.sql
+            last = params.pop()
+            affected = db.engine.execute_many(sql_text, params) if params else 0
+            last_count = db.engine.execute(sql_text, last)
+            affected += last_count
             if own_tx:
                 db.engine.execute("COMMIT", ())
             elif not began:
@@ -829,7 +834,7 @@ class Connection:
         elif plan.touches is not None and affected:
             db.forget_rowids(plan.touches)
         self._total_changes += affected
-        self._changes = affected
+        self._changes = last_count
         cursor.rowcount = affected
         if bind_error is not None:
             raise bind_error

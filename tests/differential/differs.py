@@ -67,7 +67,8 @@ DIFFERS["daemon-nano"] = {
     **DIFFERS["binding"],
     **{name: TX_ABORT for name in (
         "batch_insert_failure_midway", "batch_opens_the_transaction_then_fails",
-        "batch_in_an_explicit_transaction_fails", "errors_unique_integer_primary_key",
+        "batch_in_an_explicit_transaction_fails", "hot_insert_explicit_and_null_rowids",
+        "errors_unique_integer_primary_key",
         "errors_update_or_abort_fail_rollback", "errors_unique_column", "errors_unique_on_update",
         "errors_not_null", "errors_check_constraint", "errors_connection_usable_after_errors",
         "errors_insert_or_abort_fail_rollback", "tx_failed_statement_keeps_transaction",

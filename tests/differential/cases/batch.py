@@ -61,6 +61,17 @@ CASES = [
         "COMMIT",
         "SELECT id, v FROM t ORDER BY id",
     ]),
+    Case("batch_changes_is_the_last_rows", [
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER)",
+        ("many", "INSERT INTO t (v) VALUES (?)", [(1,), (2,), (3,)]),
+        "SELECT changes(), total_changes()",
+        ("many", "UPDATE t SET v = v + 1 WHERE v >= ?", [(1,), (3,)]),
+        "SELECT changes(), total_changes()",
+        ("many", "DELETE FROM t WHERE v = ?", [(2,), (99,)]),
+        "SELECT changes(), total_changes()",
+        ("many", "INSERT INTO t (v) VALUES (?)", [(7,)]),
+        "SELECT changes(), total_changes(), last_insert_rowid()",
+    ]),
     Case("batch_explicit_and_null_rowids", [
         "CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, v TEXT)",
         ("many", "INSERT INTO t (id, v) VALUES (?, ?)", [(None, "a"), (10, "b"), (None, "c")]),
