@@ -182,7 +182,12 @@ def shielded_strings(tree: exp.Expression, ctx: Context) -> exp.Expression:
 def boolean_literals(tree: exp.Expression, ctx: Context) -> exp.Expression:
     """SQLite's TRUE and FALSE are the integers 1 and 0."""
     for node in list(tree.find_all(exp.Boolean)):
-        if isinstance(node.parent, (exp.Where, exp.Having, exp.If, exp.Join)):
+        parent = node.parent
+        while isinstance(parent, exp.Paren):
+            parent = parent.parent
+        # a condition's own place: there the engine needs a boolean (`WHERE k = 'b' AND 0`)
+        if isinstance(parent, (exp.Where, exp.Having, exp.If, exp.Join, exp.And, exp.Or,
+                               exp.Not)):
             continue
         node.replace(exp.Literal.number(1 if node.this else 0))
     return tree

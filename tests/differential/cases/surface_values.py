@@ -165,6 +165,20 @@ CASES = [
         "SELECT 'numtext' WHERE '1'",
         "SELECT 'real' WHERE 0.5",
     ]),
+    Case("values_integer_literals_in_and_or_not", [
+        # a 0/1 next to a condition under AND/OR/NOT stays a condition for the engine
+        "CREATE TABLE t (k TEXT, v INTEGER)",
+        "INSERT INTO t VALUES ('b', 1), ('c', 0)",
+        "UPDATE t SET v = 5 WHERE k = 'b' AND 0",
+        "SELECT k, v FROM t WHERE k = 'b' AND 0",
+        "SELECT k, v FROM t WHERE k = 'b' OR 0 ORDER BY k",
+        "SELECT k, v FROM t WHERE 1 AND k = 'c'",
+        "SELECT k, v FROM t WHERE NOT (0) AND (1) ORDER BY k",
+        "SELECT 1 AND 0, 0 OR 1, NOT 0, TRUE AND 1, (k = 'b') AND TRUE FROM t ORDER BY k",
+        "SELECT CASE WHEN 1 AND v THEN 'y' ELSE 'n' END FROM t ORDER BY k",
+        "DELETE FROM t WHERE v = 0 OR 0",
+        "SELECT k, v FROM t",
+    ]),
     Case("values_double_quoted_string_fallback", [
         "CREATE TABLE dq (id INTEGER PRIMARY KEY, txt TEXT)",
         'INSERT INTO dq (txt) VALUES ("double;quoted")',
