@@ -346,6 +346,25 @@ def test_statement_savepoint_costs_no_round_trip(dsn):
         conn.close()
 
 
+def test_a_value_the_driver_cannot_read_leaves_the_session_usable(dsn):
+    """A Nano 4.31 server types this column as double precision and sends 'hi' in it; pg8000's
+    converter fails mid-answer. The rest of that answer must not be read as the next
+    statement's (it was: the next query came back empty, or failed). PostgreSQL refuses the
+    statement itself; the session goes on the same way."""
+    from heliosdb_sqlite.daemon.pgwire import PgwireEngine
+    engine = PgwireEngine(dsns.parse(dsn))
+    try:
+        engine.execute("CREATE TABLE zz_cells (id BIGINT PRIMARY KEY)", ())
+        engine.execute("INSERT INTO zz_cells VALUES (1), (2)", ())
+        with pytest.raises(Exception):  # noqa: B017 - the driver's or the server's error
+            engine.query("SELECT id, CASE WHEN id = 1 THEN 1.5 ELSE 'hi' END AS v FROM zz_cells "
+                         "ORDER BY id", ())
+        assert engine.query("SELECT id FROM zz_cells ORDER BY id", ()).rows == [(1,), (2,)]
+    finally:
+        engine.execute("DROP TABLE zz_cells", ())
+        engine.close()
+
+
 # -- faults: a server of the test's own, restarted --------------------------------------------------
 @pytest.fixture
 def own_server(tmp_path):

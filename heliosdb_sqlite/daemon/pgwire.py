@@ -29,7 +29,7 @@ from typing import Any, Sequence
 import pg8000
 import pg8000.native
 from pg8000.converters import make_params
-from pg8000.core import Context
+from pg8000.core import READY_FOR_QUERY, Context, _read, ci_unpack
 
 from ..engine import Result
 from ..exceptions import OperationalError, make_error
@@ -203,17 +203,33 @@ class _Wire(pg8000.native.Connection):
             failure = None
             for sql in owed:
                 try:
-                    super().handle_messages(Context(sql))
+                    self._answer(Context(sql))
                 except pg8000.DatabaseError as exc:
                     failure = failure or exc
             if failure is not None:
                 # what was sent ahead failed first: that is the error, whatever came after
                 try:
-                    super().handle_messages(context)
+                    self._answer(context)
                 except pg8000.DatabaseError:
                     pass
                 raise failure
-        super().handle_messages(context)
+        self._answer(context)
+
+    def _answer(self, context: Context) -> None:
+        """One answer, up to its ReadyForQuery, even when a value in it cannot be read: a Nano
+        4.31 server may describe a column as double precision and send text in it
+        (`CASE ... THEN 1.5 ELSE 'hi' END`), and pg8000 stops at the converter's error. Left
+        there, the rest of that answer would be read as the next statement's."""
+        try:
+            super().handle_messages(context)
+        except (ValueError, TypeError, ArithmeticError):
+            while True:  # the failing message was read whole: what follows is message-aligned
+                code, length = ci_unpack(_read(self._sock, 5))
+                data = _read(self._sock, length - 4)
+                if code == READY_FOR_QUERY:
+                    self._transaction_status = data
+                    break
+            raise
 
 
 class Session:
