@@ -16,7 +16,7 @@ from sqlglot.errors import ParseError
 
 from ..catalog import Catalog
 from ..exceptions import NotSupportedError, OperationalError, ProgrammingError, make_error
-from . import control, ddl_plans, pragma
+from . import control, ddl_plans, json1, pragma
 from .insert import plan_insert
 from .lexer import Token, first_statement_end, tokenize
 from .params import ParamSpec, number
@@ -134,6 +134,7 @@ def _query(verb, tree, sql, tokens, params, catalog, dialect) -> Plan:
     unresolved = _names_unknown_table(tree, catalog)
     ctx = Context(catalog, dialect)
     tree = apply(tree, ctx)
+    result_shape = json1.decoded_shape(tree, result_shape)
     step = Step(engine_sql(tree), tuple(ctx.params), True)
     return Plan("SELECT", params, (step,), result_shape, coercions=coercions,
                 schema_version=catalog.version, unresolved=unresolved)

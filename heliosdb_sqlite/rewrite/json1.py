@@ -40,6 +40,7 @@ column, so a run-time json_extract() / `->>` value comes back as text there.
 """
 from __future__ import annotations
 
+import json
 import math
 import re
 import sqlite3
@@ -175,7 +176,61 @@ def json_calls(tree: E, ctx: Context) -> E:
         if isinstance(table.this, exp.Anonymous) and table.this.name.lower() in _TABLE_VALUED:
             raise _unsupported(f"the table-valued function {table.this.name.lower()}()")
     _visit(tree)
+    _outermost_values(tree)
     return tree
+
+
+# A json_extract() with one path, or `->>`, that is a whole item of the outermost SELECT list:
+# the engine gives the JSON text of the value and decode_value() reads it in Python. The engine's
+# own SQL value has one type per column on PostgreSQL, and a Nano server describes the column by
+# its CASE's first branch, so there a number would arrive as text.
+_VALUE_TEXT = {"json_extract": "json_extract_as_json", "->>": "->>_as_json"}
+
+
+def _outermost_values(tree: E) -> None:
+    from .select import first_select
+    select = first_select(tree)
+    if select is None:
+        return
+    for item in select.expressions:
+        call = item.this if isinstance(item, exp.Alias) else None
+        if not isinstance(call, exp.Anonymous):
+            continue
+        name = call.name.lower()
+        if name in _VALUE_TEXT and len(call.expressions) == 2:
+            call.set("this", _VALUE_TEXT[name])
+            item.meta["json_decode"] = True
+
+
+def decode_value(text):
+    """SQLite's SQL value of a JSON value's text: integer, real, text, 1/0 for true/false, NULL
+    for null; an object or array stays its (minified) text."""
+    if type(text) is not str:
+        return text
+    first = text[:1]
+    if first in ("{", "["):
+        return text
+    value = json.loads(text)
+    if value is True or value is False:
+        return int(value)
+    if type(value) is int and not -2**63 <= value < 2**63:
+        return float(value)  # SQLite reads an integer past 64 bits as a real
+    return value
+
+
+def decoded_shape(tree: E, shape):
+    """`shape` with decode_value() for the outermost items _outermost_values() marked."""
+    from dataclasses import replace
+
+    from .select import first_select
+    select = first_select(tree)
+    if select is None or shape is None or not shape.converters:
+        return shape
+    marks = [item.meta.get("json_decode") for item in select.expressions]
+    if not any(marks) or len(marks) != len(shape.converters):
+        return shape
+    converters = tuple(decode_value if mark else c for mark, c in zip(marks, shape.converters))
+    return replace(shape, converters=converters)
 
 
 def _visit(node: E) -> None:
@@ -344,6 +399,15 @@ def _arrow_value(args: list[E]) -> E:
     return _value_at(args[0], _steps(args[1], arrow=True))
 
 
+def _value_as_json(arrow: bool):
+    """The JSON text of the value at one path (decode_value reads it): Nano's JSONB value is
+    already its minified text; PostgreSQL's json keeps the text as written."""
+    def build(args: list[E]) -> E:
+        v = _at(args[0], _steps(args[1], arrow=arrow))
+        return _minify(_cast(v, "TEXT")) if _pg() else v
+    return build
+
+
 def _value_at(x: E, steps: list[str]) -> E:
     return _sql_value(_at(x, steps), None if steps else _json([x.copy()]))
 
@@ -480,6 +544,8 @@ JSON_FUNCTIONS = {
     "json_extract": _extract,
     "->": _arrow,
     "->>": _arrow_value,
+    "json_extract_as_json": _value_as_json(arrow=False),
+    "->>_as_json": _value_as_json(arrow=True),
     "json_valid": _valid,
     "json_type": _type,
     "json_array_length": _array_length,
