@@ -20,7 +20,8 @@ Variants (columns):
   raw        the Nano binding replaying exactly the engine calls heliosdb_sqlite makes for the
              workload: its SQL (BIGINT / DOUBLE PRECISION columns, `$n` params, quoted names,
              aliases, ORDER BY "t"."id" for the plain scan), the rowid it assigns, INSERTs through
-             execute(), the batch as one execute_many() inside SAVEPOINT "hsq_batch" / RELEASE,
+             execute(), the batch as one execute_many() of all rows but the last, then the last
+             through execute() (no savepoint when the batch opens the transaction),
              its BEGIN/COMMIT and its SELECT MAX("id") rowid probe (once per table per
              transaction). shim/raw is the shim's Python overhead.
   raw-plain  the Nano binding with the SQL one would write by hand: INSERT through execute(),
@@ -76,8 +77,6 @@ CONNECT_QUERY_FILE = "SELECT c FROM t WHERE id = ?"
 DDL_RAW = 'CREATE TABLE "{t}" ("id" BIGINT PRIMARY KEY, "a" BIGINT, "b" DOUBLE PRECISION, "c" TEXT)'
 RAW_MAX = 'SELECT MAX("id") AS m FROM "{t}"'
 RAW_INS = 'INSERT INTO "{t}" ("a", "b", "c", "id") VALUES ($1, $2, $3, $4)'
-RAW_BATCH = 'SAVEPOINT "hsq_batch"'  # executemany's batch: undone alone if it fails, then replayed
-RAW_BATCH_END = 'RELEASE SAVEPOINT "hsq_batch"'
 RAW_SEL = 'SELECT "id" AS "id", "a" AS "a", "b" AS "b", "c" AS "c" FROM "t" WHERE "id" = $1'
 RAW_AGG = 'SELECT COUNT(*) AS "_h0", SUM("a") AS "_h1", AVG("b") AS "_h2" FROM "t"'
 RAW_FETCH = ('SELECT "t"."id" AS "id", "t"."a" AS "a", "t"."b" AS "b", "t"."c" AS "c" FROM "t" '
@@ -278,10 +277,12 @@ class Raw(Variant):
         if self.plain:
             db.execute_many(PLAIN_INS.format(t=self.table), rows)
         else:
-            db.execute(RAW_BATCH)
+            # the batch opened the transaction: no savepoint; the last row alone (its count is
+            # changes())
             db.query(RAW_MAX.format(t=self.table))
-            db.execute_many(RAW_INS.format(t=self.table), rows)
-            db.execute(RAW_BATCH_END)
+            sql = RAW_INS.format(t=self.table)
+            db.execute_many(sql, rows[:-1])
+            db.execute(sql, rows[-1])
         db.execute("COMMIT")
         return len(rows)
 
