@@ -25,13 +25,21 @@ def wipe(dsn: str) -> None:
     conn = pg8000.native.Connection(d.user, host=d.host, port=d.port, database=d.database,
                                     password=d.password, timeout=30)
     try:
-        # a Nano 4.31 server keeps a dropped table's CHECKs for the next table of that name
-        checks = conn.run("SELECT table_name, constraint_name FROM "
-                          "information_schema.table_constraints WHERE constraint_type = 'CHECK' "
-                          "AND constraint_schema = 'public'")
-        for table, name in checks:
-            if re.fullmatch(r"hsq_\w+", name):  # the shim's own (quoted ones cannot be dropped)
-                conn.run(f'ALTER TABLE "{table}" DROP CONSTRAINT {name}')
+        # a Nano 4.31 server keeps a dropped table's CHECK, PRIMARY KEY and UNIQUE constraints
+        # for the next table of that name (see rewrite/ddl.py drop_checks)
+        constraints = conn.run("SELECT table_name, constraint_name, constraint_type FROM "
+                               "information_schema.table_constraints "
+                               "WHERE constraint_schema = 'public'")
+        for table, name, kind in constraints:
+            if kind == "CHECK" and not re.fullmatch(r"hsq_\w+", name):
+                continue  # not the shim's own (quoted ones cannot be dropped)
+            if table.startswith("_hsq_") or not re.fullmatch(r"\w+", name):
+                continue
+            for spelling in (name, f'"{name}"'):  # `<t>_pkey` is found only quoted
+                try:
+                    conn.run(f'ALTER TABLE "{table}" DROP CONSTRAINT IF EXISTS {spelling}')
+                except Exception:  # noqa: BLE001 - PostgreSQL: an index a key depends on
+                    pass
         rows = conn.run("SELECT table_name, table_type FROM information_schema.tables "
                         "WHERE table_schema = 'public'")
         for kind in ("VIEW", "BASE TABLE"):

@@ -390,11 +390,25 @@ def constraint_name(name: str) -> str:
     return name if _BARE.match(name) else quote(name)
 
 
-def drop_checks(table: Table) -> list[str]:
-    """Engine statements that drop a table's CHECKs before the table: Nano 4.31 leaves a dropped
-    table's CHECKs behind, and a new table of the same name inherits them."""
-    return [f"ALTER TABLE {quote(table.name)} DROP CONSTRAINT {name}"
-            for name in table.checks if _BARE.match(name)]
+def drop_checks(table: Table, dialect: str = "nano") -> list[str]:
+    """Engine statements that drop a table's constraints before the table: Nano 4.31 leaves a
+    dropped table's CHECKs, and its PRIMARY KEY and UNIQUE constraints (`<t>_<c>_pkey`,
+    `<t>_pkey`, `<t>_<c>_unique`, `<t>_unique` for any multi-column one), behind, and a new table of the
+    same name inherits them (an UPDATE of the new table then fails on a key it never had)."""
+    drops = [f"ALTER TABLE {quote(table.name)} DROP CONSTRAINT {name}"
+             for name in table.checks if _BARE.match(name)]
+    if dialect != "nano":
+        return drops
+    lname = table.name.lower()
+    columns = [c.name.lower() for c in table.columns]
+    if table.rowid and table.rowid.lower() not in columns:
+        columns.append(table.rowid.lower())
+    names = [f"{lname}_{c}_{kind}" for c in columns for kind in ("pkey", "unique")]
+    names.append(f"{lname}_unique")
+    # a table-level PRIMARY KEY (...) is `<t>_pkey`, which Nano finds only by its quoted name
+    return drops + [f"ALTER TABLE {quote(table.name)} DROP CONSTRAINT IF EXISTS {name}"
+                    for name in names if _BARE.match(name)] + [
+        f"ALTER TABLE {quote(table.name)} DROP CONSTRAINT IF EXISTS {quote(lname + '_pkey')}"]
 
 
 def quote(name: str) -> str:

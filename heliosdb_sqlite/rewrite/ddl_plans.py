@@ -44,7 +44,7 @@ def plan(verb: str, sql: str, tokens: list[Token], params: ParamSpec, catalog: C
         if "VIRTUAL" in words:
             raise make_error(NotSupportedError, "CREATE VIRTUAL TABLE is not supported by heliosdb_sqlite")
     if verb == "DROP":
-        return _drop(tokens, params, catalog)
+        return _drop(tokens, params, catalog, dialect)
     if verb == "ALTER":
         return _alter(sql, tokens, params, catalog, dialect)
     raise syntax_error(sql, tokens[1] if len(tokens) > 1 else tokens[0])
@@ -200,7 +200,7 @@ def _create_view(sql, tokens, params, catalog, dialect) -> Plan:
                 undo=f"DROP VIEW {quote(name)}", schema_version=catalog.version)
 
 
-def _drop(tokens, params, catalog) -> Plan:
+def _drop(tokens, params, catalog, dialect: str) -> Plan:
     words = [t.text.upper() for t in tokens]
     if len(words) < 3:
         raise make_error(OperationalError, "incomplete input")
@@ -240,7 +240,7 @@ def _drop(tokens, params, catalog) -> Plan:
                     schema_version=catalog.version)
     hidden = f"_hsq_dropped_{catalog.entries[name.lower()].seq}"
     table = catalog.table(name)
-    steps = tuple(Step(sql, (), False) for sql in (drop_checks(table) if table else ()))
+    steps = tuple(Step(sql, (), False) for sql in (drop_checks(table, dialect) if table else ()))
     return Plan("DROP", params, steps + (Step(ddl, (), False),), catalog_change=record,
                 in_tx_steps=(Step(f"ALTER TABLE {quote(name)} RENAME TO {quote(hidden)}", (), False),),
                 undo=f"ALTER TABLE {quote(hidden)} RENAME TO {quote(name)}",

@@ -90,6 +90,21 @@ CASES = [
         "INSERT INTO q (w) VALUES ('x')",
         "SELECT * FROM q",
     ]),
+    # ... and its PRIMARY KEY and UNIQUE constraints: an UPDATE of the new table failed on a key
+    # it never had ("UNIQUE constraint 'q_k_pkey' violated")
+    Case("ddl_drop_and_recreate_with_keys", connect_kwargs={"isolation_level": None}, steps=[
+        "CREATE TABLE q (k TEXT PRIMARY KEY, v)",
+        "DROP TABLE q",
+        "CREATE TABLE q (id INTEGER PRIMARY KEY, k TEXT UNIQUE, v, w, UNIQUE (v, w))",
+        "DROP TABLE q",
+        "CREATE TABLE q (k TEXT, v, PRIMARY KEY (k, v)) WITHOUT ROWID",
+        "DROP TABLE q",
+        "CREATE TABLE q (k TEXT, v, w, id INTEGER)",
+        ("INSERT INTO q VALUES (?, ?, ?, ?)", ("a", 1, 1, 1)),
+        ("INSERT INTO q VALUES (?, ?, ?, ?)", ("b", 2, 1, 1)),
+        "UPDATE q SET k = 'z', v = 3, w = 1, id = 2",
+        "SELECT * FROM q ORDER BY rowid",
+    ]),
 ]
 
 
