@@ -152,22 +152,36 @@ def _read(conn: Any, cursor: Any, plan: Plan, info: _Fast, values: list) -> bool
 
 def _insert(conn: Any, cursor: Any, plan: Plan, info: _Fast, values: list) -> bool:
     db = conn._db
-    if not conn._in_tx or db.guard_statements or conn._read_only:
+    if not conn._in_tx or conn._read_only:
         return False
     rowid_index = info.rowid_index
     auto = info.auto_at
     if auto is None and values[info.rowid_at] is None and rowid_index is not None:
         auto = info.rowid_at  # an explicit NULL rowid
+    # PostgreSQL: a failing statement undoes only itself, as in SQLite (the transport sends the
+    # savepoint pair along with the statement: no round trip of its own)
+    guard = db.guard_statements
+    engine = db.engine
     conn._running = True
     try:
+        if guard:
+            engine.execute('SAVEPOINT "hsq_statement"', ())
         if auto is not None:
             known = db.rowids.get(info.table)
             if known is None:
                 insert = plan.insert
                 known = db.largest_rowid(insert.table, insert.rowid, False, conn.timeout)
             values[auto] = known + 1
-        count = db.engine.execute(info.sql, values)
+        count = engine.execute(info.sql, values)
+        if guard:
+            engine.execute('RELEASE SAVEPOINT "hsq_statement"', ())
     except BaseException as exc:
+        if guard:
+            try:
+                engine.execute('ROLLBACK TO SAVEPOINT "hsq_statement"', ())
+                engine.execute('RELEASE SAVEPOINT "hsq_statement"', ())
+            except Exception:  # noqa: BLE001 - the statement's own error is the one to raise
+                pass
         db.forget_rowids()
         if isinstance(exc, Exception) or is_engine_panic(exc):
             raise engine_error(exc, db.catalog, plan.table) from None
