@@ -33,7 +33,7 @@ _KEEPS = {"INTEGER": int, "NUMERIC": int, "REAL": float, "TEXT": str, "DYNAMIC":
 class _Fast:
     """What the hot path needs of a plan, derived once per cached plan."""
     __slots__ = ("sql", "params", "named", "coercions", "table", "auto_at", "rowid_index",
-                 "rowid_at", "auto_last")
+                 "rowid_at", "auto_last", "kinds", "ints", "floats", "strs")
 
     def __init__(self, plan: Plan) -> None:
         step = plan.steps[0]
@@ -43,6 +43,14 @@ class _Fast:
         self.named = any(plan.params.names)  # bound from a sequence: sqlite3 warns
         self.coercions = tuple((i - 1, _KEEPS.get(kind), COERCIONS[kind])
                                for i, kind in plan.coercions)
+        # when every parameter goes into a typed place: the Python type per parameter that needs
+        # no coercion there, and where the ints, floats and strs among them are
+        keeps = {i: keep for i, keep, _ in self.coercions}
+        kinds = tuple(keeps.get(i) for i in range(count))
+        self.kinds = kinds if count and None not in kinds else None
+        self.ints = tuple(i for i, k in enumerate(kinds) if k is int)
+        self.floats = tuple(i for i, k in enumerate(kinds) if k is float)
+        self.strs = tuple(i for i, k in enumerate(kinds) if k is str)
         insert = plan.insert
         if plan.fast == FAST_INSERT or plan.batch and insert is not None and step.plain_sql:
             self.sql = step.plain_sql
@@ -78,6 +86,20 @@ def bind(conn: Any, plan: Plan, info: _Fast, parameters: Any) -> list | None:
     if len(parameters) != spec.count or spec.count > conn._variable_limit or info.named \
             or not _ADAPTED_KEYS.isdisjoint(_ADAPTERS):
         return None
+    if info.kinds is not None and tuple(map(type, parameters)) == info.kinds:
+        # every value has its place's type already: no coercion, only the range checks
+        for i in info.ints:
+            if not _INT64_MIN <= parameters[i] <= _INT64_MAX:
+                return None
+        for i in info.floats:
+            v = parameters[i]
+            if v != v:
+                return None
+        for i in info.strs:
+            v = parameters[i]
+            if not v.isascii():
+                v.encode("utf-8")  # a lone surrogate is the caller's error, as in sqlite3
+        return list(parameters)
     for v in parameters:
         t = type(v)
         if t is int:
