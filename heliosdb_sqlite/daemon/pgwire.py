@@ -351,7 +351,9 @@ class Session:
         try:
             statement = conn.prepare_statement(text, oids)
         except pg8000.DatabaseError as exc:
-            if _sqlstate(exc) != "42P18":
+            # 42P18 indeterminate datatype; 42P08 a parameter typed two ways (`PG_TYPEOF($1)`
+            # and `CAST($1 AS TEXT)` in one expression, as the typeof-dispatching builders write)
+            if _sqlstate(exc) not in ("42P18", "42P08"):
                 raise
             if guarded:
                 conn.execute_simple("ROLLBACK TO SAVEPOINT hsq_prepare")
@@ -455,13 +457,17 @@ class PgwireEngine:
     def _checkout(self) -> Session:
         """A session whose row-lock wait is this connection's timeout: PostgreSQL would wait
         for another session's row lock forever ("database is locked" after `timeout`, as in
-        SQLite; a Nano server gives up after its own wait)."""
+        SQLite; a Nano server gives up after its own wait). PostgreSQL also plans prepared
+        statements generically: a custom plan folds the parameters into the statement as
+        constants, and then a CASE branch that is never taken (a real's text for a text
+        parameter, in the builders that dispatch on pg_typeof) fails the statement."""
         session = POOL.checkout(self._dsn, self._timeout, self._pooled)
         if session.dialect == "postgres":
             wait = max(1, int(self._timeout * 1000))  # lock_timeout 0 would mean no limit
             if getattr(session, "lock_timeout", None) != wait:
                 try:
-                    session.run(f"SET lock_timeout = {wait}", ())
+                    session.run(f"SET lock_timeout = {wait}; "
+                                "SET plan_cache_mode = force_generic_plan", ())
                 except Exception as exc:  # noqa: BLE001 - the session cannot be used
                     session.close()
                     raise make_error(OperationalError, f"the server at {self._dsn.where} "
