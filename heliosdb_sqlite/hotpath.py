@@ -32,8 +32,8 @@ _KEEPS = {"INTEGER": int, "NUMERIC": int, "REAL": float, "TEXT": str, "DYNAMIC":
 
 class _Fast:
     """What the hot path needs of a plan, derived once per cached plan."""
-    __slots__ = ("sql", "params", "named", "coercions", "table", "auto_at", "rowid_index",
-                 "rowid_at", "auto_last", "kinds", "ints", "floats", "strs")
+    __slots__ = ("auto_at", "auto_last", "coercions", "floats", "ints", "kinds", "named", "params",
+                 "rowid_at", "rowid_index", "sql", "strs", "table")
 
     def __init__(self, plan: Plan) -> None:
         step = plan.steps[0]
@@ -93,7 +93,7 @@ def bind(conn: Any, plan: Plan, info: _Fast, parameters: Any) -> list | None:
                 return None
         for i in info.floats:
             v = parameters[i]
-            if v != v:
+            if v != v:  # noqa: PLR0124 - NaN, which sqlite3 binds as NULL
                 return None
         for i in info.strs:
             v = parameters[i]
@@ -109,7 +109,7 @@ def bind(conn: Any, plan: Plan, info: _Fast, parameters: Any) -> list | None:
             if not v.isascii():
                 v.encode("utf-8")  # a lone surrogate is the caller's error, as in sqlite3
         elif t is float:
-            if v != v:
+            if v != v:  # noqa: PLR0124 - NaN, which sqlite3 binds as NULL
                 return None
         elif t is not bytes and v is not None:
             return None
@@ -202,7 +202,7 @@ def _insert(conn: Any, cursor: Any, plan: Plan, info: _Fast, values: list) -> bo
             try:
                 engine.execute('ROLLBACK TO SAVEPOINT "hsq_statement"', ())
                 engine.execute('RELEASE SAVEPOINT "hsq_statement"', ())
-            except Exception:  # noqa: BLE001 - the statement's own error is the one to raise
+            except Exception:  # noqa: BLE001, S110 - the statement's own error is the one to raise
                 pass
         db.forget_rowids()
         if isinstance(exc, Exception) or is_engine_panic(exc):

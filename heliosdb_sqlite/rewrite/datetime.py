@@ -67,9 +67,7 @@ import contextvars
 import datetime
 import functools
 import re
-import sqlite3
 import struct
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -77,6 +75,7 @@ from dataclasses import dataclass, field, replace
 from sqlglot import exp
 
 from ..exceptions import NotSupportedError, make_error
+from .oracle import ask
 from .transforms_base import Context
 
 E = exp.Expression
@@ -108,13 +107,7 @@ _NUMBER = re.compile(r"[ \t\n\x0b\x0c\r]*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?[ 
 
 # -- SQLite itself: values of constant calls, and what this Python's SQLite understands ---------
 
-_sqlite = sqlite3.connect(":memory:", check_same_thread=False)
-_sqlite_lock = threading.Lock()
-
-
-def _ask(sql: str, params: tuple = ()):
-    with _sqlite_lock:
-        return _sqlite.execute(sql, params).fetchone()[0]
+_ask = ask
 
 
 def _unsupported(what: str) -> NotSupportedError:

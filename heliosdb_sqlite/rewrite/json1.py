@@ -44,12 +44,12 @@ import json
 import math
 import re
 import sqlite3
-import threading
 
 from sqlglot import exp
 
 from ..exceptions import NotSupportedError, OperationalError, make_error
 from .datetime import _DIALECT
+from .oracle import ask
 from .transforms_base import Context
 
 E = exp.Expression
@@ -62,16 +62,11 @@ _AGGREGATES = (exp.JSONArrayAgg, exp.JSONObjectAgg)
 
 # -- SQLite itself: values of constant calls ---------------------------------------------------
 
-_sqlite = sqlite3.connect(":memory:", check_same_thread=False)
-_sqlite_lock = threading.Lock()
-
-
 def _ask(sql: str, params: tuple = ()):
-    with _sqlite_lock:
-        try:
-            return _sqlite.execute(sql, params).fetchone()[0]
-        except sqlite3.Error as err:
-            raise make_error(OperationalError, str(err)) from None
+    try:
+        return ask(sql, params)
+    except sqlite3.Error as err:
+        raise make_error(OperationalError, str(err)) from None
 
 
 def _unsupported(what: str) -> NotSupportedError:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import sqlite3
-import threading
 from collections.abc import Callable
 
 from sqlglot import exp
@@ -22,12 +21,11 @@ from sqlglot.tokens import TokenType
 from ..engine import unicode_body
 from ..exceptions import NotSupportedError, make_error
 from .datetime import _pg
+from .oracle import ask
 
 E = exp.Expression
 Builder = Callable[[list[E]], E]
 
-_sqlite = sqlite3.connect(":memory:", check_same_thread=False)
-_sqlite_lock = threading.Lock()
 
 
 # -- building blocks ---------------------------------------------------------------------------
@@ -129,11 +127,10 @@ def folded(name: str, build: Builder | None = None) -> Builder:
         if all(ok for ok, _ in values):
             params = tuple(v for _, v in values)
             marks = ", ".join("?" * len(params))
-            with _sqlite_lock:
-                try:
-                    result = _sqlite.execute(f"SELECT {name}({marks})", params).fetchone()[0]
-                except sqlite3.Error:
-                    result = _fold_failed
+            try:
+                result = ask(f"SELECT {name}({marks})", params)
+            except sqlite3.Error:
+                result = _fold_failed
             if result is not _fold_failed and not (isinstance(result, float)
                                                    and not math.isfinite(result)):
                 return lit(result)
