@@ -17,7 +17,7 @@ from sqlglot.errors import ParseError
 from ..catalog import Catalog
 from ..exceptions import NotSupportedError, OperationalError, ProgrammingError, make_error
 from . import control, ddl_plans, json1, pragma
-from .insert import plan_insert
+from .insert import plan_insert, split_conflict_clauses
 from .lexer import Token, first_statement_end, tokenize
 from .params import ParamSpec, number
 from .plan import Plan, Step
@@ -78,6 +78,9 @@ def _dispatch(verb: str, sql: str, text: str, tokens: list[Token], params: Param
         raise make_error(NotSupportedError, f"{verb} DATABASE is not supported by heliosdb_sqlite")
     if verb == "REPLACE":
         text = "INSERT OR " + text.lstrip()
+    more_clauses = []
+    if verb in ("INSERT", "REPLACE"):
+        text, more_clauses = split_conflict_clauses(text, tokens)
     rollback_on_conflict = False
     if verb == "UPDATE" and len(tokens) > 2 and tokens[1].text.upper() == "OR":
         alternative = tokens[2].text.upper()
@@ -98,7 +101,8 @@ def _dispatch(verb: str, sql: str, text: str, tokens: list[Token], params: Param
         rows = len(tree.expression.expressions) if isinstance(tree.expression, exp.Values) else 2
         rollback = (tree.args.get("alternative") or "").upper() == "ROLLBACK"
         alternative = (tree.args.get("alternative") or "").upper()
-        steps, info, source, coercions = plan_insert(tree, catalog, dialect, params.count)
+        steps, info, source, coercions = plan_insert(tree, catalog, dialect, params.count,
+                                                    more_clauses)
         batch = (len(steps) == 1 and source is None and rows == 1 and not user_returning
                  and alternative != "IGNORE" and (info is None or steps[0].plain_sql is not None))
         return Plan("REPLACE" if verb == "REPLACE" else "INSERT", params, steps, result_shape,

@@ -21,10 +21,13 @@ from __future__ import annotations
 
 import dataclasses
 
+import sqlglot
 from sqlglot import exp
+from sqlglot.errors import ParseError
 
 from ..catalog import Table
 from ..exceptions import NotSupportedError, OperationalError, make_error
+from .lexer import Token, tokenize
 from .plan import AUTO_ROWID, InsertInfo, Step
 from .select import expand_stars
 from .transforms import Context, apply, engine_sql
@@ -49,8 +52,62 @@ def _finish(tree: exp.Expression, catalog, dialect: str, returns_rows: bool, **k
     return Step(engine_sql(tree), tuple(ctx.params), returns_rows, **kw)
 
 
-def plan_insert(tree: exp.Insert, catalog, dialect: str, nparams: int):
-    """(steps, InsertInfo or None, source step or None, parameter coercions) for one INSERT."""
+def _conflict_starts(tokens: list[Token]) -> list[int]:
+    """Indexes of the `ON CONFLICT` tokens outside parentheses."""
+    depth = 0
+    starts = []
+    for i, tok in enumerate(tokens):
+        if tok.kind == "lparen":
+            depth += 1
+        elif tok.kind == "rparen":
+            depth -= 1
+        elif depth == 0 and tok.kind == "word" and tok.text.upper() == "ON" \
+                and i + 2 < len(tokens) and tokens[i + 1].text.upper() == "CONFLICT" \
+                and (tokens[i + 2].kind == "lparen" or tokens[i + 2].text.upper() == "DO"):
+            starts.append(i)  # not a join's `ON conflict = ...`
+    return starts
+
+
+def split_conflict_clauses(text: str, tokens: list[Token]) -> tuple[str, list[exp.OnConflict]]:
+    """SQLite 3.35+ takes several upsert clauses (`ON CONFLICT (a) DO NOTHING ON CONFLICT (b) DO
+    UPDATE ...`), and only the last may omit its target; sqlglot parses one. The statement keeps
+    its first clause (and its RETURNING); the others come back parsed, in order. `tokens` are
+    those of the original text, checked first so a statement with one clause pays nothing."""
+    if len(_conflict_starts(tokens)) < 2:
+        return text, []
+    tokens = tokenize(text)  # `text` has the parameters renamed
+    starts = _conflict_starts(tokens)
+    end = next((i for i, tok in enumerate(tokens) if i > starts[-1] and tok.kind == "word"
+                and tok.text.upper() == "RETURNING"), len(tokens))
+    clauses = []
+    for position, start in enumerate(starts):
+        following = starts[position + 1] if position + 1 < len(starts) else end
+        if position + 1 < len(starts) and tokens[start + 2].kind != "lparen":
+            # only the last clause may omit its conflict target
+            raise make_error(OperationalError, f'near "{tokens[following].text}": syntax error')
+        if position:
+            stop = tokens[following].start if following < len(tokens) else len(text)
+            clauses.append(_parse_clause(text[tokens[start].start:stop], tokens[start]))
+    first_end = tokens[starts[1]].start
+    tail = text[tokens[end].start:] if end < len(tokens) else ""
+    return text[:first_end] + " " + tail, clauses
+
+
+def _parse_clause(clause: str, at: Token) -> exp.OnConflict:
+    try:
+        tree = sqlglot.parse_one(f"INSERT INTO t VALUES (1) {clause}", read="sqlite")
+    except ParseError:
+        raise make_error(OperationalError, f'near "{at.text}": syntax error') from None
+    conflict = tree.args.get("conflict") if isinstance(tree, exp.Insert) else None
+    if conflict is None:
+        raise make_error(OperationalError, f'near "{at.text}": syntax error')
+    return conflict
+
+
+def plan_insert(tree: exp.Insert, catalog, dialect: str, nparams: int,
+                more_clauses: list[exp.OnConflict] = ()):
+    """(steps, InsertInfo or None, source step or None, parameter coercions) for one INSERT;
+    `more_clauses` are its upsert clauses after the first (see split_conflict_clauses)."""
     table_node, columns = _target(tree)
     table = catalog.writable(table_node.name)
     alternative = (tree.args.get("alternative") or "").upper()
@@ -82,12 +139,13 @@ def plan_insert(tree: exp.Insert, catalog, dialect: str, nparams: int):
     info = None
     user_returning = tree.args.get("returning") is not None
     conflict = tree.args.get("conflict")
-    clauses = [] if conflict is None else [conflict]
+    clauses = [] if conflict is None else [conflict, *more_clauses]
     if clauses and alternative == "REPLACE":
         raise make_error(NotSupportedError, "INSERT OR REPLACE with an ON CONFLICT clause is not "
                          "supported by heliosdb_sqlite")
     keys = [_clause_keys(c, table, catalog) for c in clauses]
-    upsert = any(_updates(c) for c in clauses)
+    # several clauses: each key is probed in the clauses' order, even when all do nothing
+    upsert = any(_updates(c) for c in clauses) or len(clauses) > 1
     if table.rowid is not None:
         info = _assign_rowids(tree, table, columns)
         if not user_returning:
@@ -100,8 +158,10 @@ def plan_insert(tree: exp.Insert, catalog, dialect: str, nparams: int):
     several = isinstance(tree.expression, exp.Values) and len(tree.expression.expressions) > 1
 
     if upsert:
+        # a last clause that names no target and does nothing skips a row any key conflicts with
+        skip_any = alternative == "IGNORE" or keys[-1] is None
         steps = _upsert(tree, table, list(zip(keys, clauses)), catalog, dialect, returns, info,
-                        user_returning, alternative == "IGNORE")
+                        user_returning, skip_any)
     elif alternative == "REPLACE":
         steps = _replace(tree, table, catalog, dialect, user_returning)
     else:
@@ -150,6 +210,10 @@ def _clause_keys(clause: exp.OnConflict, table: Table, catalog) -> list[tuple[st
         return keys + [k for k in reversed(uniques)
                        if rowid is None or [c.lower() for c in k] != [rowid.lower()]]
     names = [t.name.lower() for t in targets]
+    for target in targets:
+        if table.column(target.name) is None and (rowid is None or target.name.lower()
+                                                  not in (rowid.lower(), *_ROWID_NAMES)):
+            raise make_error(OperationalError, f"no such column: {target.name}")
     if rowid is not None and len(names) == 1 and names[0] in (rowid.lower(), *_ROWID_NAMES):
         return [(rowid,)]
     for key in uniques:
