@@ -516,15 +516,19 @@ class Connection:
                 if plan.on_commit is not None:
                     self._on_commit.append((len(self._savepoints), plan.on_commit))
         except BaseException as exc:
+            # a guard's IntegrityError (engine errors are not mapped yet) left the engine's
+            # transaction sound: UPDATE OR FAIL keeps the rows changed before it
+            keep = plan.keeps_earlier_rows and isinstance(exc, IntegrityError)
             if statement_savepoint:
                 try:
-                    db.engine.execute('ROLLBACK TO SAVEPOINT "hsq_statement"', ())
+                    if not keep:
+                        db.engine.execute('ROLLBACK TO SAVEPOINT "hsq_statement"', ())
                     db.engine.execute('RELEASE SAVEPOINT "hsq_statement"', ())
                 except Exception:
                     pass
             if own_tx:
                 try:
-                    db.engine.execute("ROLLBACK", ())
+                    db.engine.execute("COMMIT" if keep else "ROLLBACK", ())
                 except Exception:
                     pass
                 if ddl_done:  # the engine kept the DDL its own ROLLBACK cannot undo
@@ -626,8 +630,15 @@ class Connection:
         else:
             batches = [values]
         run = _StepRun(db, plan.insert, self)
-        for batch in batches:
-            run.execute(plan, batch)
+        try:
+            for batch in batches:
+                run.execute(plan, batch)
+        except IntegrityError:
+            if plan.keeps_earlier_rows:  # UPDATE OR FAIL: the rows changed before stay, and count
+                self._total_changes += run.affected
+                self._changes = run.affected
+                db.forget_rowids(plan.touches)
+            raise
         insert = plan.insert
         ids = run.inserted_ids
         if insert is not None and (ids or insert.autoincrement and run.next_rowid):
@@ -1125,7 +1136,8 @@ class _StepRun:
                 if step.fail_if_rows is not None:
                     if result.rows:
                         raise make_error(IntegrityError, step.fail_if_rows,
-                                         "SQLITE_CONSTRAINT_UNIQUE")
+                                         _GUARD_CODES.get(step.fail_if_rows[:5],
+                                                          "SQLITE_CONSTRAINT_UNIQUE"))
                     continue
                 if step.new_row:
                     settled = previous_returned > 0
@@ -1237,6 +1249,8 @@ VARIABLE_LIMIT = 9  # SQLITE_LIMIT_VARIABLE_NUMBER
 
 
 _MISSING = re.compile(r"no such (?:table|column|index|view)|object already exists")
+# a step guard's error code, by its message's first word (rewrite/update.py's guards)
+_GUARD_CODES = {"NOT N": "SQLITE_CONSTRAINT_NOTNULL", "CHECK": "SQLITE_CONSTRAINT_CHECK"}
 
 
 def _sp(name: str | None) -> str:

@@ -18,6 +18,7 @@ from ..catalog import Catalog
 from ..exceptions import NotSupportedError, OperationalError, ProgrammingError, make_error
 from . import control, ddl_plans, json1, pragma
 from .insert import plan_insert, split_conflict_clauses
+from .update import ALGORITHMS, plan_update_or
 from .lexer import Token, first_statement_end, tokenize
 from .params import ParamSpec, number
 from .plan import Plan, Step
@@ -30,7 +31,7 @@ logging.getLogger("sqlglot").setLevel(logging.ERROR)
 __all__ = ["Plan", "translate", "split_script"]
 
 _QUERY_VERBS = frozenset(("SELECT", "WITH", "VALUES"))
-_UPDATE_OR = re.compile(r"^\s*UPDATE\s+OR\s+(?:ABORT|FAIL|ROLLBACK)\b", re.I)
+_UPDATE_OR = re.compile(r"^\s*UPDATE\s+OR\s+(?:ABORT|FAIL|ROLLBACK|IGNORE|REPLACE)\b", re.I)
 _NOOP_VERBS = frozenset(("ANALYZE", "VACUUM", "REINDEX"))
 _VERBS = _QUERY_VERBS | _NOOP_VERBS | control.VERBS | frozenset((
     "INSERT", "REPLACE", "UPDATE", "DELETE", "CREATE", "DROP", "ALTER", "PRAGMA", "ATTACH",
@@ -82,15 +83,16 @@ def _dispatch(verb: str, sql: str, text: str, tokens: list[Token], params: Param
     if verb in ("INSERT", "REPLACE"):
         text, more_clauses = split_conflict_clauses(text, tokens)
     rollback_on_conflict = False
+    algorithm = None
     if verb == "UPDATE" and len(tokens) > 2 and tokens[1].text.upper() == "OR":
         alternative = tokens[2].text.upper()
         plain = _UPDATE_OR.sub("UPDATE", text, count=1)
-        if alternative not in ("ABORT", "FAIL", "ROLLBACK") or plain == text:
-            raise make_error(NotSupportedError, f"UPDATE OR {alternative} is not supported yet")
-        # ABORT is what an UPDATE does anyway; FAIL differs only in keeping the rows a
-        # multi-row UPDATE changed before the conflict (here none are kept); ROLLBACK also ends
-        # the transaction
+        if plain == text:
+            raise syntax_error(tokens[2])
+        # ABORT is what an UPDATE does anyway; ROLLBACK also ends the transaction; IGNORE,
+        # REPLACE and FAIL go row by row (rewrite/update.py)
         text, rollback_on_conflict = plain, alternative == "ROLLBACK"
+        algorithm = alternative if alternative in ALGORITHMS else None
     tree = parse(text, tokens)
     if verb in _QUERY_VERBS:
         return _query(verb, tree, sql, tokens, params, catalog, dialect)
@@ -119,6 +121,12 @@ def _dispatch(verb: str, sql: str, text: str, tokens: list[Token], params: Param
         returning = tree.args.get("returning") is not None
         result_shape = returning_shape(tree, sql, tokens, catalog) if returning else None
         coercions = resolve_write(tree, catalog.writable(table)) if table else ()
+        if algorithm is not None and isinstance(tree, exp.Update) and table is not None:
+            source, steps = plan_update_or(tree, algorithm, catalog.writable(table), catalog,
+                                           dialect, params.count)
+            return Plan(verb, params, steps, result_shape, touches=table, coercions=coercions,
+                        source=source, atomic=True, keeps_earlier_rows=algorithm == "FAIL",
+                        schema_version=version)
         ctx = Context(catalog, dialect)
         tree = apply(tree, ctx)
         step = Step(engine_sql(tree), tuple(ctx.params), returning)

@@ -97,6 +97,9 @@ class Plan:
     # LIMIT/OFFSET, takes the value SQLite would use there
     coercions: tuple[tuple[int, str], ...] = ()
     rollback_on_conflict: bool = False  # INSERT OR ROLLBACK
+    # UPDATE OR FAIL: when a step's guard (fail_if_rows) stops the statement, the rows it
+    # changed before stay, and count in changes()
+    keeps_earlier_rows: bool = False
     # DROP TABLE inside a transaction: the engine cannot roll a drop back, so the table is renamed
     # out of sight (in_tx_steps), renamed back on ROLLBACK (undo) and dropped at COMMIT.
     in_tx_steps: tuple[Step, ...] | None = None

@@ -164,11 +164,6 @@ DIFFERS["daemon-pg"].update({
 
 # Feature-table cases (cases/surface_features.py)
 _FEATURES_EVERYWHERE = {
-    "feature_update_or_ignore_replace": "UPDATE OR IGNORE and UPDATE OR REPLACE raise "
-                                        "NotSupportedError",
-    "feature_update_or_fail_keeps_earlier_rows": "UPDATE OR FAIL also undoes the rows the "
-                                                 "statement changed before the conflict; SQLite "
-                                                 "keeps them",
     "feature_pragma_table_list_and_database_list": "PRAGMA table_list lists tables only (no "
         "views, no sqlite_schema rows) and table_list(name) returns no row; embedded, PRAGMA "
         "database_list gives ':memory:' as the file of an in-memory database (SQLite: '')",
