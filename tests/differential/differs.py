@@ -29,7 +29,6 @@ DIFFERS: dict[str, dict[str, str]] = {
         "errors_raise_in_trigger": "CREATE TRIGGER is not supported",
         "errors_foreign_key_enforced": "foreign keys are recorded, not enforced, even with "
                                        "PRAGMA foreign_keys = ON",
-        "values_bare_column_with_group_by": "Nano rejects a bare column in an aggregate query",
         # text encoding
         "cursor_text_invalid_utf8": "text is always valid UTF-8 in the engine",
         "cursor_text_factory_bytes_invalid_utf8": "text is always valid UTF-8 in the engine",
@@ -91,7 +90,6 @@ DIFFERS["daemon-pg"] = {
     "errors_raise_in_trigger": "CREATE TRIGGER is not supported by heliosdb_sqlite",
     "errors_foreign_key_enforced": "foreign keys are recorded, not enforced, even with "
                                    "PRAGMA foreign_keys = ON",
-    "values_bare_column_with_group_by": "PostgreSQL rejects a bare column in an aggregate query",
     "cursor_text_invalid_utf8": "text is always valid UTF-8 in PostgreSQL",
     "cursor_text_factory_bytes_invalid_utf8": "text is always valid UTF-8 in PostgreSQL",
     "values_select_text_embedded_nul": "PostgreSQL text cannot hold a NUL character",
