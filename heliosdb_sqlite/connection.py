@@ -516,9 +516,7 @@ class Connection:
                 if plan.on_commit is not None:
                     self._on_commit.append((len(self._savepoints), plan.on_commit))
         except BaseException as exc:
-            # a guard's IntegrityError (engine errors are not mapped yet) left the engine's
-            # transaction sound: UPDATE OR FAIL keeps the rows changed before it
-            keep = plan.keeps_earlier_rows and isinstance(exc, IntegrityError)
+            keep = _keeps_earlier_rows(plan, exc)
             if statement_savepoint:
                 try:
                     if not keep:
@@ -633,8 +631,8 @@ class Connection:
         try:
             for batch in batches:
                 run.execute(plan, batch)
-        except IntegrityError:
-            if plan.keeps_earlier_rows:  # UPDATE OR FAIL: the rows changed before stay, and count
+        except IntegrityError as exc:
+            if _keeps_earlier_rows(plan, exc):  # and they count
                 self._total_changes += run.affected
                 self._changes = run.affected
                 db.forget_rowids(plan.touches)
@@ -1250,7 +1248,16 @@ VARIABLE_LIMIT = 9  # SQLITE_LIMIT_VARIABLE_NUMBER
 
 _MISSING = re.compile(r"no such (?:table|column|index|view)|object already exists")
 # a step guard's error code, by its message's first word (rewrite/update.py's guards)
-_GUARD_CODES = {"NOT N": "SQLITE_CONSTRAINT_NOTNULL", "CHECK": "SQLITE_CONSTRAINT_CHECK"}
+_GUARD_CODES = {"NOT N": "SQLITE_CONSTRAINT_NOTNULL", "CHECK": "SQLITE_CONSTRAINT_CHECK",
+                "datat": "SQLITE_MISMATCH"}
+
+
+def _keeps_earlier_rows(plan: Plan, exc: BaseException) -> bool:
+    """UPDATE OR FAIL stopped by a guard's constraint error (engine errors are not mapped yet,
+    so the engine's transaction is sound): the rows changed before it stay. A datatype mismatch
+    undoes the statement, as in SQLite."""
+    return (plan.keeps_earlier_rows and isinstance(exc, IntegrityError)
+            and getattr(exc, "sqlite_errorname", None) != "SQLITE_MISMATCH")
 
 
 def _sp(name: str | None) -> str:

@@ -122,9 +122,12 @@ def _dispatch(verb: str, sql: str, text: str, tokens: list[Token], params: Param
         returning = tree.args.get("returning") is not None
         result_shape = returning_shape(tree, sql, tokens, catalog) if returning else None
         coercions = resolve_write(tree, catalog.writable(table)) if table else ()
+        row_by_row = None
         if algorithm is not None and isinstance(tree, exp.Update) and table is not None:
-            source, steps = plan_update_or(tree, algorithm, catalog.writable(table), catalog,
-                                           dialect, params.count)
+            row_by_row = plan_update_or(tree, algorithm, catalog.writable(table), catalog,
+                                        dialect, params.count)
+        if row_by_row is not None:
+            source, steps = row_by_row
             return Plan(verb, params, steps, result_shape, touches=table, coercions=coercions,
                         source=source, atomic=True, keeps_earlier_rows=algorithm == "FAIL",
                         schema_version=version)

@@ -36,14 +36,16 @@ ALGORITHMS = ("IGNORE", "REPLACE", "FAIL")
 
 
 def plan_update_or(tree: exp.Update, algorithm: str, table: Table, catalog, dialect: str,
-                   nparams: int) -> tuple[Step, tuple[Step, ...]]:
+                   nparams: int) -> tuple[Step, tuple[Step, ...]] | None:
     """(source step, per-row steps) for UPDATE OR <algorithm>; the per-row steps read the
-    source row's values as SQLite parameters nparams + 1, nparams + 2, ..."""
+    source row's values as SQLite parameters nparams + 1, nparams + 2, ... None when no row can
+    break a constraint the catalog knows: the plain UPDATE does the same in one statement."""
     for arg in ("from", "joins", "order", "limit"):
         if tree.args.get(arg):
             raise make_error(NotSupportedError, f"UPDATE OR {algorithm} with {arg.upper()} is "
                              "not supported by heliosdb_sqlite")
     sets = _assignments(tree, table)
+    defaulted = []
     not_null = [c for c in table.columns if c.notnull and c.name.lower() in sets
                 and c.name.lower() != (table.rowid or "").lower()]
     if algorithm == "REPLACE":
@@ -61,9 +63,12 @@ def plan_update_or(tree: exp.Update, algorithm: str, table: Table, catalog, dial
 
     source = _source(tree, table, identity, [_new_value(c, sets) for c in key_columns])
     steps: list[Step] = []
+    if table.rowid is not None and table.rowid.lower() in sets:
+        # SQLite cannot store a NULL rowid whatever the algorithm (it fails as ABORT)
+        steps.append(_check(table, this_row, _is_null(sets[table.rowid.lower()]), "ABORT",
+                            "datatype mismatch", catalog, dialect))
     for column in not_null:
-        condition = exp.Is(this=exp.paren(sets[column.name.lower()].copy()), expression=exp.Null())
-        steps.append(_check(table, this_row, condition, algorithm,
+        steps.append(_check(table, this_row, _is_null(sets[column.name.lower()]), algorithm,
                             f"NOT NULL constraint failed: {table.name}.{column.name}",
                             catalog, dialect))
     for label, check in _checks(table, catalog, sets):
@@ -78,6 +83,8 @@ def plan_update_or(tree: exp.Update, algorithm: str, table: Table, catalog, dial
                                 "UNIQUE constraint failed: " + ", ".join(
                                     f"{table.name}.{_column_name(table, c)}" for c in key),
                                 catalog, dialect))
+    if not steps and not defaulted:
+        return None
     steps.append(_row_update(tree, table, sets, this_row, algorithm == "IGNORE", catalog, dialect))
     return _finish(source, catalog, dialect, True), tuple(steps)
 
@@ -92,6 +99,10 @@ def _source(tree: exp.Update, table: Table, identity: list[str], new_values: lis
     if tree.args.get("where") is not None:
         source.set("where", tree.args["where"].copy())
     return source.order_by(*[exp.column(c) for c in identity])
+
+
+def _is_null(value: exp.Expression) -> exp.Expression:
+    return exp.Is(this=exp.paren(value.copy()), expression=exp.Null())
 
 
 def _slot(nparams: int, i: int) -> exp.Placeholder:
@@ -181,7 +192,7 @@ def _checks(table: Table, catalog, sets: dict):
 def _check(table: Table, where: exp.Expression, violation: exp.Expression | None,
            algorithm: str, message: str, catalog, dialect: str) -> Step:
     """A query that returns a row when the row's new values break a constraint: IGNORE skips
-    the row, FAIL and REPLACE (for NOT NULL and CHECK) raise `message`."""
+    the row, FAIL, REPLACE (for NOT NULL and CHECK) and ABORT raise `message`."""
     condition = where.copy() if violation is None else exp.and_(where.copy(), violation)
     probe = exp.select(exp.Literal.number(1)).from_(table.name).where(condition).limit(1)
     if algorithm == "IGNORE":

@@ -85,7 +85,15 @@ CASES = [
         COUNTS,
         "UPDATE OR IGNORE t SET rowid = 10 WHERE k = 1",
         KV_ROWS,
-    ]),
+        # no algorithm stores a NULL rowid: the statement fails (datatype mismatch)
+        "UPDATE OR IGNORE t SET id = NULL WHERE k = 1",
+        "UPDATE OR REPLACE t SET id = NULL WHERE k = 1",
+        KV_ROWS,
+        # nothing the UPDATE sets is constrained: one plain UPDATE
+        "UPDATE OR IGNORE t SET v = v || '?' WHERE id > 3",
+        COUNTS,
+        KV_ROWS,
+    ], messages=True),
     Case("update_or_replace_deletes_rows_in_conflict", [
         AB, AB_FILL,
         # row 4 takes a1 and b2: rows 1 and 2 go
@@ -133,6 +141,9 @@ CASES = [
         KV_ROWS,
         "UPDATE OR FAIL t SET v = NULL WHERE id = 99",
         COUNTS,
+        # a datatype mismatch undoes the statement, FAIL or not
+        "UPDATE OR FAIL t SET v = 'z', id = CASE id WHEN 2 THEN NULL ELSE id END",
+        KV_ROWS,
     ], messages=True, connect_kwargs={"isolation_level": None}),
     Case("update_or_fail_in_transaction", [
         KV, KV_FILL,
