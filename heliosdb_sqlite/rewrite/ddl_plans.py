@@ -277,7 +277,14 @@ def _alter(sql, tokens, params, catalog, dialect) -> Plan:
             stored = entry.sql.rstrip()
             stored = stored[:-1].rstrip() + ", " + col_text + ")" if stored.endswith(")") else stored
             db.replace_entry(Entry(entry.seq, "table", table.name, table.name, stored, new.to_json()))
-        return Plan("ALTER", params, (Step(ddl, (), False),), catalog_change=record,
+        steps = (Step(ddl, (), False),)
+        if dialect == "nano":
+            # Nano 4.31 bug: a row stored before ADD COLUMN, read by a parameterised primary-key
+            # lookup, fails ("Column index N out of bounds in tuple"). Rewriting the rows once
+            # stores them with the new column (its default, as SQLite reads them).
+            steps += (Step(f"UPDATE {quote(table.name)} SET {quote(col.name)} = {quote(col.name)}",
+                           (), False),)
+        return Plan("ALTER", params, steps, catalog_change=record,
                     undo=f"ALTER TABLE {quote(table.name)} DROP COLUMN {quote(col.name)}",
                     schema_version=catalog.version)
     if cur.accept("RENAME"):
