@@ -5,6 +5,7 @@
     python3 bench/bench.py --quick         # smoke run (well under 30 s)
     python3 bench/bench.py --rounds 9      # more rounds, tighter medians
     python3 bench/bench.py --no-file       # skip the file-backed databases
+    python3 bench/bench.py --only insert --only point   # only the workloads so named
     python3 bench/bench.py --profile       # also: cProfile + stage breakdown of the shim's
                                            # per-statement path (insert, point select)
 
@@ -382,6 +383,14 @@ class _Capture:
             def wrapper(engine, *args, _name=name, _original=original):
                 if _name == "__init__":
                     calls.append(("open", None, None))
+                    result = _original(engine, *args)
+                    native = engine.execute_with  # the hot path's INSERT call, recorded too
+
+                    def execute_with(sql, params, _native=native):
+                        calls.append(("execute", sql, list(params)))
+                        return _native(sql, params)
+                    engine.execute_with = execute_with
+                    return result
                 elif _name == "close":
                     calls.append(("close", None, None))
                 else:
@@ -613,7 +622,8 @@ def _run(cfg: argparse.Namespace, tmp: str, t_start: float) -> None:
         variants[st]["raw"].replay_mem = mem_calls
         variants[st]["raw"].replay_file = file_calls
 
-    workloads = build_workloads(cfg, storages, paths)
+    workloads = [w for w in build_workloads(cfg, storages, paths)
+                 if not cfg.only or any(text in w.name for text in cfg.only)]
     results: dict[tuple[str, str], dict[str, list[float]]] = {}
     print(f"setup {time.perf_counter() - t_start:.1f}s; {cfg.rounds} rounds of "
           f"{len(workloads)} workloads x {len(VARIANTS)} variants", flush=True)
@@ -777,6 +787,8 @@ class _StubEngine:
 
     def execute(self, sql: str, params: Any) -> int:
         return 1  # an INSERT's one row, as the hot path sends it through execute()
+
+    execute_with = execute
 
     def execute_many(self, sql: str, rows: Any) -> int:
         return len(rows)
@@ -952,6 +964,8 @@ def main() -> None:
     ap.add_argument("--profile-only", action="store_true", help="only the profile")
     ap.add_argument("--profile-top", type=int, default=18, help="rows per profile (default 18)")
     ap.add_argument("-v", "--verbose", action="store_true", help="print every round's numbers")
+    ap.add_argument("--only", action="append", default=[], metavar="TEXT",
+                    help="run only the workloads whose name contains TEXT (repeatable)")
     ap.add_argument("--no-repl", dest="repl", action="store_false",
                     help="leave out the REPL transport column even when the binary is found")
     cfg = ap.parse_args()

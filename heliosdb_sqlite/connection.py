@@ -6,6 +6,7 @@ import re
 import threading
 import warnings
 from dataclasses import replace
+from types import MappingProxyType
 from typing import Any, Callable, Iterable
 
 from . import hotpath, storage, udf
@@ -28,6 +29,7 @@ class Connection:
     _closed = True
     _initialized = False
     _udf: udf.Registry | None = None  # what create_* registered (udf.py); None: nothing
+    _fast: Any = MappingProxyType({})  # until __init__ gives the connection its own
     Warning = Warning
     Error = Error
     InterfaceError = InterfaceError
@@ -84,6 +86,7 @@ class Connection:
         self._session = _Session(self)
         self._sql_limit = _LIMITS[SQL_LENGTH_LIMIT]  # kept equal to getlimit(): the hot path
         self._variable_limit = _LIMITS[VARIABLE_LIMIT]
+        self._fast: dict[str, tuple] = {}  # Connection.execute's hot statements (hotpath.run)
 
     # -- guards ------------------------------------------------------------------------------
     def _check_thread(self) -> None:
@@ -172,6 +175,11 @@ class Connection:
         return cur
 
     def execute(self, sql: str, parameters: Any = (), /) -> Cursor:
+        entry = self._fast.get(sql)
+        if entry is not None:
+            cur = hotpath.run(self, sql, entry, parameters)
+            if cur is not None:
+                return cur
         if type(self).cursor is not Connection.cursor:  # sqlite3 calls self.cursor()
             return self.cursor().execute(sql, parameters)
         cur = Cursor(self)  # what cursor() does for its default factory
@@ -394,6 +402,8 @@ class Connection:
             if plan is not None and plan.fast and plan.schema_version == self._db.catalog.version \
                     and len(sql) <= self._sql_limit \
                     and hotpath.execute(self, cursor, plan, parameters):
+                if sql not in self._fast and type(self).cursor is Connection.cursor:
+                    hotpath.remember(self, sql, plan)  # the next execute() of it: hotpath.run
                 return
         elif self._udf is not None and udf.execute(self, cursor, sql, parameters, implicit_begin):
             return
@@ -1009,6 +1019,7 @@ class Connection:
             self._session.limits[category] = min(limit, _LIMITS[category])
             self._sql_limit = self.getlimit(SQL_LENGTH_LIMIT)
             self._variable_limit = self.getlimit(VARIABLE_LIMIT)
+            self._fast.clear()  # remembered under the old limits
             if category == FUNCTION_ARG_LIMIT:
                 udf.set_arg_limit(self, self._session.limits[category])
         return old

@@ -53,6 +53,10 @@ class Engine(Protocol):
     def execute(self, sql: str, params: Sequence[Any]) -> int:
         """Run a statement that returns no rows; the affected row count."""
 
+    def execute_with(self, sql: str, params: Sequence[Any]) -> int:
+        """execute() when `params` is not empty (the hot path's call: an engine may make it
+        its native method directly)."""
+
     def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> int:
         """One statement over many parameter rows, as one batch; the summed affected rows."""
 

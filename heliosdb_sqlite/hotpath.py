@@ -12,8 +12,10 @@ wait for, converters or a text_factory, a trace callback, registered functions.
 from __future__ import annotations
 
 import sqlite3 as _stdlib
+from threading import get_ident
 from typing import Any
 
+from .cursor import Cursor
 from .errors import engine_error, is_engine_panic
 from .exceptions import OperationalError, make_error
 from .rewrite.plan import AUTO_ROWID, FAST_INSERT, FAST_READ, Plan
@@ -33,9 +35,11 @@ _KEEPS = {"INTEGER": int, "NUMERIC": int, "REAL": float, "TEXT": str, "DYNAMIC":
 class _Fast:
     """What the hot path needs of a plan, derived once per cached plan."""
     __slots__ = ("auto_at", "auto_last", "coercions", "floats", "ints", "kinds", "named", "params",
-                 "rowid_at", "rowid_index", "sql", "strs", "table")
+                 "plan", "read", "rowid_at", "rowid_index", "sql", "strs", "table")
 
     def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self.read = plan.fast == FAST_READ
         step = plan.steps[0]
         count = plan.params.count
         # None: the engine takes the SQLite values as they are, in order
@@ -127,26 +131,104 @@ def execute(conn: Any, cursor: Any, plan: Plan, parameters: Any) -> bool:
     values = bind(conn, plan, facts, parameters)
     if values is None:
         return False
+    return _run(conn, cursor, plan, facts, values) is not None
+
+
+def remember(conn: Any, sql: str, plan: Plan) -> None:
+    """After `sql` ran on the hot path through Connection.execute: keep its entry for `run`,
+    with the catalog it was planned against. What `run` does not check again each time is
+    fixed for the connection (its class, the parameter style) or clears the entries when it
+    changes (setlimit)."""
+    facts = plan.__dict__.get("_fast_info") or facts_of(plan)
+    if facts.named or plan.params.count > conn._variable_limit:
+        return
+    fast = conn._fast
+    if len(fast) >= 256:
+        fast.clear()
+    catalog = conn._db.catalog
+    fast[sql] = (facts, catalog, catalog.version)
+
+
+def run(conn: Any, sql: str, entry: tuple, parameters: Any, cursor: Any = None) -> Any:
+    """Connection.execute (cursor None: a new cursor) or Cursor.execute of a remembered
+    statement: the cursor, or None (nothing done) when the general path must run it. The checks
+    of Cursor(conn), Cursor.execute and Connection._execute that can come out differently are
+    made here, inline."""
+    facts, catalog, version = entry
+    if conn._closed or conn._udf is not None or conn._trace is not None \
+            or conn._check_same_thread and get_ident() != conn._thread:
+        return None
+    db = conn._db
+    if db.catalog is not catalog or catalog.version != version:
+        del conn._fast[sql]  # planned against another schema; _execute remembers it anew
+        return None
+    kinds = facts.kinds
+    if kinds is not None and (type(parameters) is tuple or type(parameters) is list) \
+            and tuple(map(type, parameters)) == kinds and _ADAPTED_KEYS.isdisjoint(_ADAPTERS):
+        for i in facts.ints:
+            if not _INT64_MIN <= parameters[i] <= _INT64_MAX:
+                return None
+        for i in facts.floats:
+            v = parameters[i]
+            if v != v:  # noqa: PLR0124 - NaN, which sqlite3 binds as NULL
+                return None
+        for i in facts.strs:
+            v = parameters[i]
+            if not v.isascii():
+                v.encode("utf-8")  # a lone surrogate is the caller's error, as in sqlite3
+        values = list(parameters)
+    else:
+        values = bind(conn, facts.plan, facts, parameters)
+        if values is None:
+            return None
+    if facts.read:
+        if conn.detect_types or conn.text_factory is not str:
+            return None
+    elif not conn._in_tx or conn._read_only:
+        return None
     if facts.auto_last:
         values.append(None)  # the rowid's place, filled by _insert
     elif facts.params is not None:
         values = [values[i - 1] if i > 0 else None for i in facts.params]
-    if plan.fast == FAST_READ:
+    if cursor is None:  # what Cursor(conn) makes, its checks made above
+        cursor = _NEW(Cursor)
+        cursor.connection = conn
+        cursor._closed = False
+        cursor._initialized = True
+        factory = conn.row_factory
+        if factory is not None:
+            cursor.row_factory = factory
+    else:
+        cursor._reset()
+    if facts.read:
+        return _read(conn, cursor, facts.plan, facts, values)
+    return _insert(conn, cursor, facts.plan, facts, values)
+
+
+def _run(conn: Any, cursor: Any, plan: Plan, facts: _Fast, values: list) -> Any:
+    if facts.auto_last:
+        values.append(None)  # the rowid's place, filled by _insert
+    elif facts.params is not None:
+        values = [values[i - 1] if i > 0 else None for i in facts.params]
+    if facts.read:
         return _read(conn, cursor, plan, facts, values)
     return _insert(conn, cursor, plan, facts, values)
 
 
-def _read(conn: Any, cursor: Any, plan: Plan, info: _Fast, values: list) -> bool:
+_NEW = object.__new__
+
+
+def _read(conn: Any, cursor: Any, plan: Plan, info: _Fast, values: list) -> Any:
     if conn.detect_types or conn.text_factory is not str:
-        return False
+        return None
     db = conn._db
     lock = None
     if not conn._in_tx:
         if conn._autocommit is False:
-            return False  # a read opens the transaction
+            return None  # a read opens the transaction
         lock = db.lock
         if not lock.try_acquire(conn):
-            return False  # another connection's transaction: a snapshot read or a wait
+            return None  # another connection's transaction: a snapshot read or a wait
         if db.shared:
             db.rowids.clear()  # another session may have inserted since
     conn._running = True
@@ -154,7 +236,7 @@ def _read(conn: Any, cursor: Any, plan: Plan, info: _Fast, values: list) -> bool
         result = db.engine.query(info.sql, values)
     except BaseException as exc:
         if lock is not None and db.shared and isinstance(exc, Exception):
-            return False  # the general path re-reads a schema another session may have moved
+            return None  # the general path re-reads a schema another session may have moved
         if isinstance(exc, Exception) or is_engine_panic(exc):
             raise engine_error(exc, db.catalog) from None
         raise
@@ -169,13 +251,13 @@ def _read(conn: Any, cursor: Any, plan: Plan, info: _Fast, values: list) -> bool
     cursor.description = description
     cursor.lastrowid = conn._last_rowid
     _interrupted(conn)
-    return True
+    return cursor
 
 
-def _insert(conn: Any, cursor: Any, plan: Plan, info: _Fast, values: list) -> bool:
+def _insert(conn: Any, cursor: Any, plan: Plan, info: _Fast, values: list) -> Any:
     db = conn._db
     if not conn._in_tx or conn._read_only:
-        return False
+        return None
     rowid_index = info.rowid_index
     auto = info.auto_at
     if auto is None and values[info.rowid_at] is None and rowid_index is not None:
@@ -194,7 +276,7 @@ def _insert(conn: Any, cursor: Any, plan: Plan, info: _Fast, values: list) -> bo
                 insert = plan.insert
                 known = db.largest_rowid(insert.table, insert.rowid, False, conn.timeout)
             values[auto] = known + 1
-        count = engine.execute(info.sql, values)
+        count = engine.execute_with(info.sql, values)
         if guard:
             engine.execute('RELEASE SAVEPOINT "hsq_statement"', ())
     except BaseException as exc:
@@ -213,15 +295,19 @@ def _insert(conn: Any, cursor: Any, plan: Plan, info: _Fast, values: list) -> bo
     if count:
         rowid = values[info.rowid_at]
         conn._last_rowid = rowid
-        known = db.rowids.get(info.table)
-        if known is not None and type(rowid) is int and rowid > known:
-            db.rowids[info.table] = rowid
+        if auto is not None:
+            db.rowids[info.table] = rowid  # known + 1
+        else:
+            known = db.rowids.get(info.table)
+            if known is not None and type(rowid) is int and rowid > known:
+                db.rowids[info.table] = rowid
     cursor.rowcount = count
     cursor.lastrowid = conn._last_rowid
     conn._total_changes += count
     conn._changes = count
-    _interrupted(conn)
-    return True
+    if conn._interrupted:
+        _interrupted(conn)
+    return cursor
 
 
 def _interrupted(conn: Any) -> None:

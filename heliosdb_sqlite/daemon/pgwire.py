@@ -514,6 +514,8 @@ class PgwireEngine:
         count = context.row_count
         return count if count > 0 else 0
 
+    execute_with = execute
+
     def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> int:
         return sum(self.execute(sql, row) for row in rows)
 

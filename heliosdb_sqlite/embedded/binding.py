@@ -38,6 +38,8 @@ class BindingEngine:
             self._db = cls(path)
         self._query = self._db.query
         self._execute = self._db.execute
+        # execute() with a non-empty parameter list: the binding's own method, no frame of ours
+        self.execute_with = self._execute
 
     def query(self, sql: str, params: Sequence[Any]) -> Result:
         dicts = self._query(sql, params) if params else self._query(sql)
@@ -66,6 +68,6 @@ class BindingEngine:
     def close(self) -> None:
         db, self._db = self._db, None
         # the bound methods hold the handle too; all must go for RocksDB to release its LOCK
-        self._query = self._execute = None
+        self._query = self._execute = self.execute_with = None
         if db is not None and not self._read_only:
             db.flush()

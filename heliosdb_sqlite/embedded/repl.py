@@ -323,6 +323,8 @@ class ReplEngine:
         self._track(verb, text)
         return count
 
+    execute_with = execute
+
     def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> int:
         if not rows:
             return 0

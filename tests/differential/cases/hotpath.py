@@ -137,5 +137,123 @@ CASES = [
     ]),
 ]
 
+
+
+def _cursor_reused(conn, module):
+    """One cursor for a query, then the remembered INSERT, then the query again: each execute
+    leaves only its own rows, description and counts."""
+    cur = conn.cursor()
+    out = []
+    for k in range(3):
+        cur.execute("SELECT id, s FROM t WHERE id = ?", (1,))
+        out.append((cur.description, cur.rowcount, cur.fetchall()))
+        cur.execute(INS, (k, 0.5, "x", None, 1, 1))
+        out.append((cur.description, cur.rowcount, cur.lastrowid, cur.fetchall()))
+    return out
+
+
+def _traced(conn, module):
+    seen = []
+    stmt = "SELECT s FROM t WHERE id = 1"  # (sqlite3 traces parameters expanded into the text)
+    for _ in range(3):
+        conn.execute(stmt)
+    conn.set_trace_callback(seen.append)
+    conn.execute(stmt)
+    conn.set_trace_callback(None)
+    conn.execute(stmt)
+    return seen
+
+
+def _adapter_registered_later(conn, module):
+    stmt = "SELECT ? + 1, s FROM t WHERE id = 1"
+    out = [conn.execute(stmt, (5,)).fetchall() for _ in range(3)]
+    module.register_adapter(int, lambda v: v * 100)
+    try:
+        out.append(conn.execute(stmt, (5,)).fetchall())
+    finally:
+        del module.adapters[(int, module.PrepareProtocol)]
+    out.append(conn.execute(stmt, (5,)).fetchall())
+    return out
+
+
+def _after_close(conn, module):
+    stmt = "SELECT s FROM t WHERE id = ?"
+    for _ in range(3):
+        conn.execute(stmt, (1,))
+    cur = conn.cursor()
+    conn.close()
+    out = []
+    for call in (lambda: conn.execute(stmt, (1,)), lambda: cur.execute(stmt, (1,))):
+        try:
+            call()
+            out.append("ran")
+        except Exception as exc:  # noqa: BLE001 - the class is the observation
+            out.append((type(exc).__name__, str(exc)))
+    return out
+
+
+def _other_thread(conn, module):
+    import threading
+    stmt = "SELECT s FROM t WHERE id = ?"
+    for _ in range(3):
+        conn.execute(stmt, (1,))
+    out = []
+
+    def other():
+        try:
+            conn.execute(stmt, (1,))
+            out.append("ran")
+        except Exception as exc:  # noqa: BLE001 - the class is the observation
+            out.append(type(exc).__name__)
+    t = threading.Thread(target=other)
+    t.start()
+    t.join()
+    return out
+
+
+# Connection.execute and Cursor.execute remember a statement that ran on the hot path and run
+# it again without the general path: what changes between two executions must still count.
+CASES += [
+    Case("hot_remembered_cursor_reused", [
+        T,
+        ("many", INS, [(i, i / 2, str(i), None, i, i) for i in range(1, 4)]),
+        "BEGIN",
+        _cursor_reused,
+        "COMMIT",
+    ]),
+    Case("hot_remembered_schema_changes", [
+        "CREATE TABLE u (id INTEGER PRIMARY KEY, a TEXT)",
+        "BEGIN",
+        _many_one_by_one("INSERT INTO u VALUES (?, ?)", [(None, "x"), (None, "y")]),
+        "COMMIT",
+        _select_each("SELECT * FROM u WHERE id = ?", [(1,), (2,)]),
+        "ALTER TABLE u ADD COLUMN b INTEGER DEFAULT 7",
+        _select_each("SELECT * FROM u WHERE id = ?", [(1,), (2,)]),
+        "BEGIN",
+        _many_one_by_one("INSERT INTO u VALUES (?, ?)", [(None, "z")]),
+        "ROLLBACK",
+        "DROP TABLE u",
+        "CREATE TABLE u (id INTEGER PRIMARY KEY, c REAL)",
+        ("INSERT INTO u (c) VALUES (?)", (1.5,)),
+        _select_each("SELECT * FROM u WHERE id = ?", [(1,), (2,)]),
+    ]),
+    Case("hot_remembered_trace_adapters", [
+        T,
+        ("many", INS, [(i, i / 2, str(i), None, i, i) for i in range(1, 4)]),
+        _traced,
+        _adapter_registered_later,
+    ]),
+    Case("hot_remembered_after_close", [
+        T,
+        ("many", INS, [(i, i / 2, str(i), None, i, i) for i in range(1, 4)]),
+        _after_close,
+    ], messages=True),
+    Case("hot_remembered_other_thread", [
+        T,
+        ("many", INS, [(i, i / 2, str(i), None, i, i) for i in range(1, 4)]),
+        _other_thread,
+    ]),
+]
+
 if sys.version_info < (3, 11):  # SQLITE_LIMIT_* constants
     CASES = [c for c in CASES if c.name != "hot_limits_apply"]
