@@ -188,6 +188,16 @@ CASES = [
         ("many", "UPDATE OR REPLACE t SET k = ? WHERE id = ?", [(20, 2), (3, 4), (20, 5)]),
         KV_ROWS,
     ]),
+    Case("update_or_hidden_rowid", [
+        # no INTEGER PRIMARY KEY: rows are visited, and told apart, by the hidden rowid
+        "CREATE TABLE t (k INTEGER UNIQUE, s TEXT UNIQUE, note TEXT)",
+        "INSERT INTO t VALUES (1, 'a', 'x'), (2, 'b', 'y'), (3, 'c', 'z')",
+        "UPDATE OR IGNORE t SET k = k + 1, note = note || '+'",
+        COUNTS,
+        "UPDATE OR REPLACE t SET s = 'c' WHERE k = 1",
+        COUNTS,
+        "SELECT rowid, k, s, note FROM t ORDER BY rowid",
+    ]),
     Case("update_or_without_rowid", [
         "CREATE TABLE t (a TEXT PRIMARY KEY, b INTEGER UNIQUE) WITHOUT ROWID",
         "INSERT INTO t VALUES ('x', 1), ('y', 2), ('z', 3)",
