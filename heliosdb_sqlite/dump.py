@@ -79,8 +79,22 @@ def backup(conn: Any, target: Any, *, pages: int, progress: Any, name: str) -> N
     if getattr(target, "in_transaction", False):
         from .exceptions import OperationalError
         raise OperationalError("target is in transaction")
+    if _same_server_database(conn, target):
+        # daemon mode: the copy would be written over the database it is read from
+        if progress is not None:
+            progress(0, 0, 1)
+        return
     script = "\n".join(iterdump(conn))
     if progress is not None:
         progress(0, 0, 1)
     target.executescript(script)
     target.commit()
+
+
+def _same_server_database(conn: Any, target: Any) -> bool:
+    """Both connections reach one server database: in daemon mode the connect() target names
+    nothing, so two `connect(":memory:")` calls open the DSN's database twice. A backup from
+    one to the other leaves the target holding exactly the source's tables and rows already."""
+    key = getattr(conn._db.engine, "catalog_key", None)
+    other = getattr(getattr(target, "_db", None), "engine", None)
+    return key is not None and getattr(other, "catalog_key", None) == key

@@ -1,0 +1,43 @@
+"""Behaviours CPython's own sqlite3 suite checks that daemon mode once did differently from the
+embedded engines. Every engine runs them: on a server they exercise the transport and the places
+where two connections reach one server database."""
+from ...differential.harness import Case
+
+FOO = "CREATE TABLE foo (key INTEGER)"
+
+
+def _fill_foo(conn, module):
+    conn.executemany("INSERT INTO foo (key) VALUES (?)", [(3,), (4,)])
+    conn.commit()
+    return conn.in_transaction
+
+
+def _backup_to_second_memory_connection(conn, module):
+    """On a server two `connect(":memory:")` reach one database: the backup must not copy the
+    database onto itself (it raised "table foo already exists")."""
+    journal = []
+    target = module.connect(":memory:")
+    try:
+        conn.backup(target, progress=lambda status, remaining, total: journal.append(remaining))
+        rows = tuple(tuple(r) for r in target.execute("SELECT key FROM foo ORDER BY key"))
+        return (rows, tuple(journal), target.in_transaction)
+    finally:
+        target.close()
+
+
+def _backup_all_pages_to_second_memory_connection(conn, module):
+    target = module.connect(":memory:")
+    try:
+        conn.backup(target, pages=-1)
+        return tuple(tuple(r) for r in target.execute("SELECT key FROM foo ORDER BY key"))
+    finally:
+        target.close()
+
+
+CASES = [
+    Case("daemon_parity_backup_to_second_memory_connection",
+         [FOO, _fill_foo, _backup_to_second_memory_connection, "SELECT key FROM foo ORDER BY key"]),
+    Case("daemon_parity_backup_all_pages_to_second_memory_connection",
+         [FOO, _fill_foo, _backup_all_pages_to_second_memory_connection,
+          "SELECT count(*) FROM foo"]),
+]
