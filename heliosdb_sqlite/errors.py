@@ -142,6 +142,10 @@ RULES: list[Rule] = [
     (re.compile(r"Cannot cast '.*' to (?:INT|FLOAT)\d", re.S), _mismatch),
     (re.compile(r'invalid input syntax for type (?:bigint|integer|double precision|numeric|'
                 r'boolean): ".*"', re.S), _mismatch),  # PostgreSQL
+    # PostgreSQL text cannot hold U+0000, which SQLite text can; the value never reached a row
+    (re.compile(r'invalid byte sequence for encoding "UTF8": 0x00'),
+     _simple(DataError, "text with a NUL character (U+0000) cannot be stored or compared on a "
+             "PostgreSQL server: bind it as bytes (a BLOB) or remove the NUL", "SQLITE_MISMATCH")),
     (re.compile(r"(?:NOT NULL constraint|null value in column)[^\"']*[\"'](?P<col>[^\"']+)[\"']"
                 r"(?:[^\"']*(?:relation|table) [\"'](?P<table>[^\"']+)[\"'])?", re.I), _not_null),
     (re.compile(r"CHECK constraint|violates check constraint", re.I),

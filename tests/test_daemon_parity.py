@@ -1,0 +1,56 @@
+"""Daemon mode where it cannot match stdlib sqlite3 exactly: the error it gives instead must be a
+sqlite3 exception with an actionable message, never the server's own text. Runs on the Nano
+server and PostgreSQL that scripts/servers.py started (HELIOSDB_TEST_NANO_DSN /
+HELIOSDB_TEST_PG_DSN); the behaviours that can match are differential cases
+(tests/differential/cases/daemon_parity.py)."""
+from __future__ import annotations
+
+import os
+import sqlite3
+
+import pytest
+
+import heliosdb_sqlite
+
+from .daemon_reset import wipe
+
+SERVERS = {"nano": os.environ.get("HELIOSDB_TEST_NANO_DSN"),
+           "postgres": os.environ.get("HELIOSDB_TEST_PG_DSN")}
+
+
+@pytest.fixture(params=["nano", "postgres"])
+def server(request):
+    value = SERVERS[request.param]
+    if not value:
+        pytest.skip(f"no {request.param} server (scripts/servers.py start)")
+    wipe(value)
+    return request.param, value
+
+
+@pytest.mark.parametrize("sql", ["INSERT INTO t (v) VALUES (?)", "SELECT ?"])
+def test_text_with_nul(server, sql):
+    """SQLite text may hold U+0000 (CPython: test_string_with_null_character). A Nano server
+    keeps it; PostgreSQL text cannot, and says so as a DataError naming the NUL and the way out,
+    leaving the transaction usable."""
+    kind, dsn = server
+    oracle = sqlite3.connect(":memory:")
+    conn = heliosdb_sqlite.connect(":memory:", dsn=dsn)
+    try:
+        for db in (oracle, conn):
+            db.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)")
+            db.execute("INSERT INTO t (v) VALUES ('before')")
+        expected = oracle.execute(sql, ("Hu\x00go",)).fetchall()
+        if kind == "nano":
+            assert conn.execute(sql, ("Hu\x00go",)).fetchall() == expected
+        else:
+            with pytest.raises(heliosdb_sqlite.DataError, match=r"NUL character.*as bytes") as info:
+                conn.execute(sql, ("Hu\x00go",))
+            assert info.value.sqlite_errorname == "SQLITE_MISMATCH"
+        assert conn.in_transaction
+        conn.execute("INSERT INTO t (v) VALUES ('after')")
+        conn.commit()
+        rows = conn.execute("SELECT v FROM t WHERE v IN ('before', 'after') ORDER BY id")
+        assert rows.fetchall() == [("before",), ("after",)]
+    finally:
+        conn.close()
+        oracle.close()
