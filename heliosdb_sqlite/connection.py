@@ -16,6 +16,7 @@ from .exceptions import (
     DatabaseError, DataError, Error, IntegrityError, InterfaceError, InternalError,
     NotSupportedError, OperationalError, ProgrammingError, Warning, make_error,
 )
+from .rewrite.params import expanded_sql, statement_text
 from .rewrite.plan import AUTO_ROWID, CHANGES, ROWID_BASE, TOTAL_CHANGES, Plan
 from .udf_calls import TRACEBACKS as _callback_tracebacks, unraisable
 from .values import COERCIONS, adapt, as_converter_input, bind
@@ -369,7 +370,6 @@ class Connection:
             out = []
             for i in range(count):  # read one, adapt it, then the next: as sqlite3 binds
                 out.append(bind(adapt(parameters[i], adapters, base_adapted, i + 1), i + 1))
-            return self._coerce(plan, out)
         elif isinstance(parameters, dict):
             values = []
             for i, name in enumerate(spec.names, 1):
@@ -382,9 +382,12 @@ class Connection:
                 except KeyError:
                     raise ProgrammingError(
                         f"You did not supply a value for binding parameter {name}.") from None
+            out = [bind(adapt(value, adapters, base_adapted, i), i)
+                   for i, value in enumerate(values, 1)]
         else:
             raise ProgrammingError("parameters are of unsupported type")
-        out = [bind(adapt(value, adapters, base_adapted, i), i) for i, value in enumerate(values, 1)]
+        if self._trace is not None:
+            self._bound = out[:]  # what SQLite was given, for the trace's expanded SQL
         return self._coerce(plan, out)
 
     @staticmethod
@@ -423,7 +426,7 @@ class Connection:
             return
         values = self._bind(plan, parameters)
         if plan.pragma is not None:
-            self._trace_sql(sql)
+            self._trace_sql(sql, bound=True)
             if self._db.shared and not self._in_tx:
                 self._refresh()
             names, rows = plan.pragma(self._session)
@@ -432,7 +435,7 @@ class Connection:
             return
         if not plan.steps:
             if plan.verb:
-                self._trace_sql(sql)
+                self._trace_sql(sql, bound=True)
                 cursor.lastrowid = self._last_rowid
             return
         def replan() -> tuple[Plan, list]:
@@ -473,7 +476,7 @@ class Connection:
                     self._legacy and self._isolation_level is not None and plan.is_dml):
                 self._trace_sql(f"BEGIN {self._isolation_level or ''}")
                 self._begin_tx(self._isolation_level or "DEFERRED")
-        self._trace_sql(sql)
+        self._trace_sql(sql, bound=True)
         db = self._db
         own_tx = False
         if not self._in_tx and plan.is_read and not db.lock.try_acquire(self):
@@ -936,10 +939,19 @@ class Connection:
         self._check()
         self._trace = trace_callback
 
-    def _trace_sql(self, sql: str) -> None:
+    def _trace_sql(self, sql: str, bound: bool = False) -> None:
+        """The trace callback gets sqlite3_expanded_sql(): the statement with the values `_bind`
+        last gave SQLite (`bound`) written in, or its plain text when that is too long."""
         if self._trace is not None:
+            text = expanded_sql(sql, getattr(self, "_bound", ()) if bound else (),
+                                self._session.limits.get(0, _LIMITS[0]))  # SQLITE_LIMIT_LENGTH
+            if text is None:
+                if _callback_tracebacks[0]:
+                    unraisable(DataError("Expanded SQL string exceeds the maximum string length"),
+                               self._trace, "Exception ignored in trace callback")
+                text = statement_text(sql)
             try:
-                self._trace(sql)
+                self._trace(text)
             except Exception as exc:
                 if _callback_tracebacks[0]:
                     unraisable(exc, self._trace, "Exception ignored in trace callback")

@@ -27,8 +27,6 @@ OUT_OF_SCOPE: dict[str, str] = {
     "DumpTests.test_dump_virtual_tables": "expects the shadow tables of SQLite's FTS4 virtual-table module",
     # test_hooks.py
     "ProgressTests": "the progress handler is called every N SQLite virtual-machine instructions",
-    "TraceCallbackTests.test_trace_expanded_sql": "expects sqlite3_expanded_sql() text, including the C module's implicit 'BEGIN '",
-    "TraceCallbackTests.test_trace_too_much_expanded_sql": "depends on sqlite3_expanded_sql() and SQLITE_LIMIT_LENGTH",
     # test_userfunctions.py
     "Authorizer*Tests": "authorizer callbacks receive action codes from SQLite's statement compiler",
 }
