@@ -73,8 +73,10 @@ def _too_long(conn, module):
     seen = []
     conn.set_trace_callback(seen.append)
     try:
-        template = "select 1 as a where a="  # CPython's test_trace_too_much_expanded_sql
-        for param in ("a" * 128, "a", "a" * 103, "a" * 104, "é" * 52, "é" * 51):
+        # CPython's test_trace_too_much_expanded_sql compares a=?, an integer with text, which
+        # PostgreSQL refuses; text with text traces the same way on every engine
+        template = "select 1 as a where 'b'="
+        for param in ("a" * 128, "a", "a" * 101, "a" * 102, "é" * 51, "é" * 50):
             conn.execute(template + "?", (param,))
         for param in (b"a" * 55, b"a" * 54):
             conn.execute("select length(?)", (param,))
