@@ -376,7 +376,7 @@ class _Capture:
 
     def __enter__(self) -> "_Capture":
         calls = self.calls
-        for name in ("__init__", "query", "execute", "execute_many", "close"):
+        for name in ("__init__", "query", "rows_with", "execute", "execute_many", "close"):
             original = self.cls.__dict__[name]
             self.saved[name] = original
 
@@ -393,8 +393,9 @@ class _Capture:
                     return result
                 elif _name == "close":
                     calls.append(("close", None, None))
-                else:
-                    calls.append((_name, args[0], list(args[1]) if len(args) > 1 else []))
+                else:  # (rows_with is query without the column names)
+                    calls.append(("query" if _name == "rows_with" else _name, args[0],
+                                  list(args[1]) if len(args) > 1 else []))
                 return _original(engine, *args)
             setattr(self.cls, name, wrapper)
         return self
@@ -459,7 +460,6 @@ def check_shim_sql() -> list[str]:
     """Each workload's body run once, small, through the shim (engine calls traced) and through
     `raw` (binding calls recorded): where they differ, as warnings."""
     warnings = []
-    shim = Dbapi("shim", heliosdb_sqlite, None)
     raw = Raw("raw", False, None)
     raw.db = _Recorder(raw.db)
     rows = {cls: cls.rows((1, 2, 3)) for cls in (Dbapi, Raw)}
@@ -473,6 +473,8 @@ def check_shim_sql() -> list[str]:
         ("executemany", lambda v: v.executemany(rows[type(v)])),
     ]
     with _Capture() as cap:
+        shim = Dbapi("shim", heliosdb_sqlite, None)  # (its engine made under the capture)
+        cap.take()
         for name, step in steps:
             step(shim)
             sent = _ddl_as_raw(cap.take())
@@ -789,6 +791,9 @@ class _StubEngine:
         return 1  # an INSERT's one row, as the hot path sends it through execute()
 
     execute_with = execute
+
+    def rows_with(self, sql: str, params: Any) -> list:
+        return self.select.rows
 
     def execute_many(self, sql: str, rows: Any) -> int:
         return len(rows)

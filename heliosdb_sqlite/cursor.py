@@ -130,11 +130,14 @@ class Cursor:
         if conn is None or self._locked or self._closed or conn._closed \
                 or conn._check_same_thread and get_ident() != conn._thread:
             self._check()  # raises what is wrong
-        if self._pos >= len(self._rows):
+        pos = self._pos
+        rows = self._rows
+        if pos >= len(rows):
             return None
-        row = self._rows[self._pos]
-        self._pos += 1
-        return self._make(row)
+        self._pos = pos + 1
+        if self._convert is None and self.row_factory is None:
+            return rows[pos]
+        return self._make(rows[pos])
 
     def fetchmany(self, size: int | None = None) -> list:
         self._check()

@@ -50,6 +50,9 @@ class Engine(Protocol):
     def query(self, sql: str, params: Sequence[Any]) -> Result:
         """Run a statement that returns rows."""
 
+    def rows_with(self, sql: str, params: Sequence[Any]) -> list[tuple]:
+        """query()'s rows alone, for a caller that knows the result's columns."""
+
     def execute(self, sql: str, params: Sequence[Any]) -> int:
         """Run a statement that returns no rows; the affected row count."""
 

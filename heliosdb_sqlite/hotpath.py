@@ -34,12 +34,13 @@ _KEEPS = {"INTEGER": int, "NUMERIC": int, "REAL": float, "TEXT": str, "DYNAMIC":
 
 class _Fast:
     """What the hot path needs of a plan, derived once per cached plan."""
-    __slots__ = ("auto_at", "auto_last", "coercions", "floats", "ints", "kinds", "named", "params",
-                 "plan", "read", "rowid_at", "rowid_index", "sql", "strs", "table")
+    __slots__ = ("auto_at", "auto_last", "coercions", "description", "floats", "ints", "kinds",
+                 "named", "params", "plan", "read", "rowid_at", "rowid_index", "sql", "strs", "table")
 
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
         self.read = plan.fast == FAST_READ
+        self.description = plan.shape.description if self.read else None
         step = plan.steps[0]
         count = plan.params.count
         # None: the engine takes the SQLite values as they are, in order
@@ -233,7 +234,14 @@ def _read(conn: Any, cursor: Any, plan: Plan, info: _Fast, values: list) -> Any:
             db.rowids.clear()  # another session may have inserted since
     conn._running = True
     try:
-        result = db.engine.query(info.sql, values)
+        if info.description is not None:
+            rows = db.engine.rows_with(info.sql, values)
+            description = info.description
+        else:
+            result = db.engine.query(info.sql, values)
+            rows = result.rows
+            description = result.columns and tuple(
+                (n, None, None, None, None, None, None) for n in result.columns)
     except BaseException as exc:
         if lock is not None and db.shared and isinstance(exc, Exception):
             return None  # the general path re-reads a schema another session may have moved
@@ -244,13 +252,11 @@ def _read(conn: Any, cursor: Any, plan: Plan, info: _Fast, values: list) -> Any:
         conn._running = False
         if lock is not None:
             lock.release(conn)
-    cursor._rows = result.rows
-    description = plan.shape.description
-    if description is None and result.columns:
-        description = tuple((n, None, None, None, None, None, None) for n in result.columns)
-    cursor.description = description
+    cursor._rows = rows
+    cursor.description = description or None
     cursor.lastrowid = conn._last_rowid
-    _interrupted(conn)
+    if conn._interrupted:
+        _interrupted(conn)
     return cursor
 
 

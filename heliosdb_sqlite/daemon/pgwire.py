@@ -516,6 +516,9 @@ class PgwireEngine:
 
     execute_with = execute
 
+    def rows_with(self, sql: str, params: Sequence[Any]) -> list[tuple]:
+        return self.query(sql, params).rows
+
     def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> int:
         return sum(self.execute(sql, row) for row in rows)
 

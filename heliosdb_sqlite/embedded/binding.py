@@ -45,12 +45,13 @@ class BindingEngine:
         dicts = self._query(sql, params) if params else self._query(sql)
         if not dicts:
             return Result(None, [], -1)
-        names = list(dicts[0])
-        if len(dicts) < 8 or len(names) < 2:  # (one name: itemgetter gives values, not tuples)
-            return Result(names, [tuple(d.values()) for d in dicts], -1)
-        # every row has the same keys in the same order (the names are unique: the rewrite
-        # aliases each result column): half the cost of tuple(d.values()) per row
-        return Result(names, list(map(itemgetter(*names), dicts)), -1)
+        return Result(list(dicts[0]), _tuples(dicts), -1)
+
+    def rows_with(self, sql: str, params: Sequence[Any]) -> list[tuple]:
+        dicts = self._query(sql, params) if params else self._query(sql)
+        if len(dicts) == 1:
+            return [tuple(dicts[0].values())]
+        return _tuples(dicts)
 
     def execute(self, sql: str, params: Sequence[Any]) -> int:
         if params:
@@ -71,3 +72,14 @@ class BindingEngine:
         self._query = self._execute = self.execute_with = None
         if db is not None and not self._read_only:
             db.flush()
+
+
+def _tuples(dicts: list[dict]) -> list[tuple]:
+    if len(dicts) < 8:
+        return [tuple(d.values()) for d in dicts]
+    names = list(dicts[0])
+    if len(names) < 2:  # (one name: itemgetter gives values, not tuples)
+        return [tuple(d.values()) for d in dicts]
+    # every row has the same keys in the same order (the names are unique: the rewrite aliases
+    # each result column): half the cost of tuple(d.values()) per row
+    return list(map(itemgetter(*names), dicts))

@@ -325,6 +325,9 @@ class ReplEngine:
 
     execute_with = execute
 
+    def rows_with(self, sql: str, params: Sequence[Any]) -> list[tuple]:
+        return self.query(sql, params).rows
+
     def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> int:
         if not rows:
             return 0
