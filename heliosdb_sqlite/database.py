@@ -196,7 +196,12 @@ class Database:
             if not create:
                 return {}  # no catalog on the server: nothing of SQLite's to see
             for sql in cat.BOOTSTRAP:
-                engine.execute(sql, ())
+                try:
+                    engine.execute(sql, ())
+                except Exception:  # noqa: BLE001 - the second try's error is the one that counts
+                    # PostgreSQL: a session making the same table at the same moment wins, and
+                    # this one's CREATE TABLE IF NOT EXISTS fails on a catalog unique index
+                    engine.execute(sql, ())
             meta = _meta(engine.query(_META_READ, ()).rows)
         if create and _CATALOG_ID not in meta:
             # a catalog made before catalog ids, or just now: name it, so that one dropped and

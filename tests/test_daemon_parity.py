@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 
 import pytest
 
@@ -54,3 +55,34 @@ def test_text_with_nul(server, sql):
     finally:
         conn.close()
         oracle.close()
+
+
+def test_first_connects_at_once_to_an_empty_database(server):
+    """Several processes starting together on a new server database all make SQLite's catalog
+    tables: every connect() must succeed (on PostgreSQL all but one CREATE TABLE IF NOT EXISTS
+    of the same table fail on a catalog index, which reached the application as IntegrityError)."""
+    _, dsn = server
+    failures: list[str] = []
+    for _ in range(3):
+        wipe(dsn)
+        start = threading.Barrier(6)
+
+        def connect(start: threading.Barrier = start) -> None:
+            start.wait()
+            try:
+                heliosdb_sqlite.connect(":memory:", dsn=dsn).close()
+            except Exception as exc:  # noqa: BLE001 - every failure is the observation
+                failures.append(f"{type(exc).__name__}: {exc}")
+
+        threads = [threading.Thread(target=connect) for _ in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert failures == []
+    conn = heliosdb_sqlite.connect(":memory:", dsn=dsn)
+    try:
+        conn.execute("CREATE TABLE t (x INTEGER)")
+        assert conn.execute("SELECT name FROM sqlite_master").fetchall() == [("t",)]
+    finally:
+        conn.close()
