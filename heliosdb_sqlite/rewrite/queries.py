@@ -105,15 +105,19 @@ def scan_order(tree: exp.Expression, ctx: Context) -> exp.Expression:
 
 def cte_column_lists(tree: exp.Expression, ctx: Context) -> exp.Expression:
     """`WITH c(n) AS (SELECT 5)`: the engine takes no CTE column list, so the names become
-    aliases of the CTE's (first) SELECT."""
+    aliases of the CTE's (first) SELECT. Without a list, SQLite names an expression column by
+    its text (`WITH c AS (SELECT 1) SELECT * FROM c` has the column "1"; PostgreSQL would name
+    it ?column?), so such columns get that name as an alias."""
     for cte in list(tree.find_all(exp.CTE)):
         alias = cte.args.get("alias")
         columns = alias.columns if alias is not None else []
-        if not columns:
-            continue
         body = cte.this
         while isinstance(body, (exp.Union, exp.Intersect, exp.Except)):
             body = body.this
+        if not columns:
+            if isinstance(body, exp.Select):
+                _name_expression_columns(body)
+            continue
         if not isinstance(body, exp.Select) or len(body.expressions) != len(columns):
             continue
         body.set("expressions", [
@@ -121,6 +125,12 @@ def cte_column_lists(tree: exp.Expression, ctx: Context) -> exp.Expression:
             for p, c in zip(body.expressions, columns)])
         alias.set("columns", None)
     return tree
+
+
+def _name_expression_columns(select: exp.Select) -> None:
+    for item in select.expressions:
+        if not isinstance(item, (exp.Alias, exp.Column, exp.Star)):
+            item.replace(exp.alias_(item.copy(), item.sql(dialect="sqlite"), quoted=True))
 
 
 def ordered_concat_input(tree: exp.Expression, ctx: Context) -> exp.Expression:

@@ -35,6 +35,13 @@ def _backup_all_pages_to_second_memory_connection(conn, module):
 
 
 CASES = [
+    # PostgreSQL names an unaliased expression ?column?; SQLite by its text, which `*` shows
+    Case("daemon_parity_cte_expression_column_names",
+         ["WITH one AS (SELECT 1) SELECT * FROM one",
+          "WITH c AS (SELECT 1, 'a', 2.5) SELECT * FROM c",
+          ('WITH RECURSIVE c AS (SELECT 1 UNION ALL SELECT "1" + 1 FROM c WHERE "1" < 3) '
+           "SELECT * FROM c"),
+          "WITH c AS (SELECT 7 AS n, 8) SELECT c.* FROM c"]),
     Case("daemon_parity_backup_to_second_memory_connection",
          [FOO, _fill_foo, _backup_to_second_memory_connection, "SELECT key FROM foo ORDER BY key"]),
     Case("daemon_parity_backup_all_pages_to_second_memory_connection",
