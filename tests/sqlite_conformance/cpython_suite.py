@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import fnmatch
+import functools
 import importlib
 import json
 import os
@@ -91,9 +92,25 @@ def scope_reason(test_id: str) -> str:
                  if matches(pattern, test_id)), "")
 
 
+@functools.cache
+def transport() -> str:
+    """The cpython_scope.TRANSPORT_GAPS key of this run: daemon-nano or daemon-pg when a DSN
+    selects daemon mode (the scoreboard's names for those engines), else HELIOSDB_EMBEDDED."""
+    from tests.daemon_reset import daemon_dsn
+    dsn = daemon_dsn()
+    if dsn is None:
+        return os.environ.get("HELIOSDB_EMBEDDED", "")
+    from heliosdb_sqlite.daemon.dsn import parse
+    from heliosdb_sqlite.daemon.pgwire import Session
+    session = Session(parse(dsn), 5.0)
+    try:
+        return "daemon-nano" if session.dialect == "nano" else "daemon-pg"
+    finally:
+        session.close()
+
+
 def known_gap(test_id: str) -> str:
-    gaps = {**cpython_scope.KNOWN_GAPS,
-            **cpython_scope.TRANSPORT_GAPS.get(os.environ.get("HELIOSDB_EMBEDDED", ""), {})}
+    gaps = {**cpython_scope.KNOWN_GAPS, **cpython_scope.TRANSPORT_GAPS.get(transport(), {})}
     return next((reason for pattern, reason in gaps.items() if matches(pattern, test_id)), "")
 
 
