@@ -18,6 +18,7 @@ from ..catalog import Catalog
 from ..exceptions import NotSupportedError, OperationalError, ProgrammingError, make_error
 from . import control, ddl_plans, json1, pragma
 from .bare_columns import bare_columns
+from .having import having_filters
 from .insert import plan_insert, split_conflict_clauses
 from .update import ALGORITHMS, plan_update_or
 from .lexer import Token, first_statement_end, tokenize
@@ -148,6 +149,7 @@ def _query(verb, tree, sql, tokens, params, catalog, dialect) -> Plan:
         expand_stars(select, catalog)
     result_shape = shape(tree, sql, tokens, catalog)
     bare_columns(tree, catalog, dialect)
+    having_filters(tree, catalog, dialect)
     unresolved = _names_unknown_table(tree, catalog)
     ctx = Context(catalog, dialect)
     tree = apply(tree, ctx)
