@@ -63,8 +63,8 @@ CASES = [
         "SELECT a FROM g GROUP BY a HAVING a = 1 OR a = 3 ORDER BY a",
         "SELECT a FROM g GROUP BY a HAVING a = 1 OR count(*) > 1 ORDER BY a",
         "SELECT a FROM g GROUP BY a HAVING count(*) > 1 OR a = 1 ORDER BY a",
-        "SELECT a, b FROM g GROUP BY a, b HAVING (a > 1 OR count(*) > 5) AND (b <> 'z' OR "
-        "count(*) > 5) ORDER BY a",
+        ("SELECT a, b FROM g GROUP BY a, b HAVING (a > 1 OR count(*) > 5) AND (b <> 'z' OR "
+         "count(*) > 5) ORDER BY a"),
     ]),
     Case("having_grouped_in_between_like", [
         G,
@@ -102,8 +102,8 @@ CASES = [
         G,
         G_FILL,
         "SELECT a FROM g GROUP BY a HAVING a <> 1 ORDER BY a DESC LIMIT 1",
-        "SELECT a, count(*) AS n FROM g GROUP BY a HAVING a > 0 AND n >= 1 ORDER BY a DESC "
-        "LIMIT 2 OFFSET 1",
+        ("SELECT a, count(*) AS n FROM g GROUP BY a HAVING a > 0 AND n >= 1 ORDER BY a DESC "
+         "LIMIT 2 OFFSET 1"),
         "SELECT a FROM g GROUP BY a HAVING 1 = 1 ORDER BY a",
     ]),
 ]
