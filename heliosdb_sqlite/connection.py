@@ -406,7 +406,7 @@ class Connection:
                     and len(sql) <= self._sql_limit \
                     and hotpath.execute(self, cursor, plan, parameters):
                 if sql not in self._fast and type(self).cursor is Connection.cursor:
-                    hotpath.remember(self, sql, plan)  # the next execute() of it: hotpath.run
+                    hotpath.remember(self, sql, plan, parameters)  # next time: hotpath.run
                 return
         elif self._udf is not None and udf.execute(self, cursor, sql, parameters, implicit_begin):
             return

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sqlite3 as _stdlib
 from threading import get_ident
-from typing import Any
+from typing import Any, Callable
 
 from .cursor import Cursor
 from .errors import engine_error, is_engine_panic
@@ -34,11 +34,13 @@ _KEEPS = {"INTEGER": int, "NUMERIC": int, "REAL": float, "TEXT": str, "DYNAMIC":
 
 class _Fast:
     """What the hot path needs of a plan, derived once per cached plan."""
-    __slots__ = ("auto_at", "auto_last", "coercions", "description", "floats", "ints", "kinds",
-                 "named", "params", "plan", "read", "rowid_at", "rowid_index", "sql", "strs", "table")
+    __slots__ = ("auto_at", "auto_last", "binders", "coercions", "description", "floats", "ints",
+                 "kinds", "named", "params", "plan", "read", "rowid_at", "rowid_index", "sql", "strs",
+                 "table")
 
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
+        self.binders: dict[tuple, Any] = {}  # binder() by the parameters' types
         self.read = plan.fast == FAST_READ
         self.description = plan.shape.description if self.read else None
         step = plan.steps[0]
@@ -135,11 +137,11 @@ def execute(conn: Any, cursor: Any, plan: Plan, parameters: Any) -> bool:
     return _run(conn, cursor, plan, facts, values) is not None
 
 
-def remember(conn: Any, sql: str, plan: Plan) -> None:
-    """After `sql` ran on the hot path through Connection.execute: keep its entry for `run`,
-    with the catalog it was planned against. What `run` does not check again each time is
-    fixed for the connection (its class, the parameter style) or clears the entries when it
-    changes (setlimit)."""
+def remember(conn: Any, sql: str, plan: Plan, parameters: Any) -> None:
+    """After `sql` ran on the hot path through execute(): keep its entry for `run`, with the
+    catalog it was planned against and a binder specialised to the types of `parameters`. What
+    `run` does not check again each time is fixed for the connection (its class, the parameter
+    style) or clears the entries when it changes (setlimit)."""
     facts = plan.__dict__.get("_fast_info") or facts_of(plan)
     if facts.named or plan.params.count > conn._variable_limit:
         return
@@ -147,7 +149,86 @@ def remember(conn: Any, sql: str, plan: Plan) -> None:
     if len(fast) >= 256:
         fast.clear()
     catalog = conn._db.catalog
-    fast[sql] = (facts, catalog, catalog.version)
+    fast[sql] = (facts, catalog, catalog.version, binder(facts, parameters))
+
+
+# What the binder checks of a value, by its type, so that sqlite3 would bind it as it is: an int
+# in SQLite's 64-bit range, a float that is not NaN (bound as NULL), a str that encodes (a lone
+# surrogate raises, as in sqlite3).
+_VALUE_CHECKS = {
+    int: "type({p}) is int and -9223372036854775808 <= {p} <= 9223372036854775807",
+    float: "type({p}) is float and {p} == {p}",
+    str: "type({p}) is str and ({p}.isascii() or _encodes({p}))",
+    bytes: "type({p}) is bytes",
+    type(None): "{p} is None",
+}
+
+
+def _encodes(text: str) -> bool:
+    text.encode("utf-8")
+    return True
+
+
+def _plain(value: Any) -> bool:
+    """A value sqlite3 binds as it is (None, or a type of _VALUE_CHECKS that passes its check)."""
+    kind = type(value)
+    if kind is int:
+        return _INT64_MIN <= value <= _INT64_MAX
+    if kind is float:
+        return value == value  # noqa: PLR0124 - NaN is bound as NULL
+    if kind is str:
+        return value.isascii() or _encodes(value)
+    return kind is bytes or value is None
+
+
+def binder(facts: _Fast, parameters: Any) -> Callable[[Any], list | None] | None:
+    """A function of the parameters: the engine values when every value has the type it had in
+    `parameters` (each place's own type where the plan coerces; then no coercion is due), else
+    None. Generated once per remembered statement: a check per value, in the engine's order;
+    None when `parameters` are not a plain sequence of such values."""
+    if type(parameters) is not tuple and type(parameters) is not list:
+        return None
+    signature = tuple(map(type, parameters))
+    made = facts.binders.get(signature, False)
+    if made is False:
+        made = facts.binders[signature] = _make_binder(facts, parameters)
+    return made
+
+
+def _make_binder(facts: _Fast, parameters: Any) -> Callable[[Any], list | None] | None:
+    keeps = {i: keep for i, keep, _ in facts.coercions}
+    checks = []
+    for i, value in enumerate(parameters):
+        kind = type(value)
+        keep = keeps.get(i)
+        if kind not in _VALUE_CHECKS or keep is not None and kind is not keep and value is not None:
+            return None
+        p = f"p{i}"
+        if keep is not None:  # a typed place: its own type, or NULL
+            checks.append(f"({p} is None or {_VALUE_CHECKS[keep].format(p=p)})")
+        elif value is None:  # an untyped place seen NULL: any value bound as it is
+            checks.append(f"_plain({p})")
+        else:
+            checks.append(f"({p} is None or {_VALUE_CHECKS[kind].format(p=p)})")
+    names = [f"p{i}" for i in range(len(parameters))]
+    if facts.auto_last:
+        out = names + ["None"]
+    elif facts.params is not None:
+        out = [names[i - 1] if i > 0 else "None" for i in facts.params]
+    else:
+        out = names
+    unpack = f"        {', '.join(names)}, = parameters\n" if names else ""
+    source = (
+        "def bind(parameters):\n"
+        "    if (type(parameters) is tuple or type(parameters) is list) "
+        f"and len(parameters) == {len(names)}:\n"
+        + unpack
+        + f"        if {' and '.join(checks) or 'True'}:\n"
+        f"            return [{', '.join(out)}]\n"
+        "    return None\n")
+    scope: dict = {"_encodes": _encodes, "_plain": _plain}
+    exec(compile(source, f"<hot binder {facts.sql[:40]!r}>", "exec"), scope)  # noqa: S102
+    return scope["bind"]
 
 
 def run(conn: Any, sql: str, entry: tuple, parameters: Any, cursor: Any = None) -> Any:
@@ -155,7 +236,7 @@ def run(conn: Any, sql: str, entry: tuple, parameters: Any, cursor: Any = None) 
     statement: the cursor, or None (nothing done) when the general path must run it. The checks
     of Cursor(conn), Cursor.execute and Connection._execute that can come out differently are
     made here, inline."""
-    facts, catalog, version = entry
+    facts, catalog, version, bind_fast = entry
     if conn._closed or conn._udf is not None or conn._trace is not None \
             or conn._check_same_thread and get_ident() != conn._thread:
         return None
@@ -163,34 +244,21 @@ def run(conn: Any, sql: str, entry: tuple, parameters: Any, cursor: Any = None) 
     if db.catalog is not catalog or catalog.version != version:
         del conn._fast[sql]  # planned against another schema; _execute remembers it anew
         return None
-    kinds = facts.kinds
-    if kinds is not None and (type(parameters) is tuple or type(parameters) is list) \
-            and tuple(map(type, parameters)) == kinds and _ADAPTED_KEYS.isdisjoint(_ADAPTERS):
-        for i in facts.ints:
-            if not _INT64_MIN <= parameters[i] <= _INT64_MAX:
-                return None
-        for i in facts.floats:
-            v = parameters[i]
-            if v != v:  # noqa: PLR0124 - NaN, which sqlite3 binds as NULL
-                return None
-        for i in facts.strs:
-            v = parameters[i]
-            if not v.isascii():
-                v.encode("utf-8")  # a lone surrogate is the caller's error, as in sqlite3
-        values = list(parameters)
-    else:
+    values = bind_fast(parameters) if bind_fast is not None \
+        and _ADAPTED_KEYS.isdisjoint(_ADAPTERS) else None
+    if values is None:
         values = bind(conn, facts.plan, facts, parameters)
         if values is None:
             return None
+        if facts.auto_last:
+            values.append(None)  # the rowid's place, filled by _insert
+        elif facts.params is not None:
+            values = [values[i - 1] if i > 0 else None for i in facts.params]
     if facts.read:
         if conn.detect_types or conn.text_factory is not str:
             return None
     elif not conn._in_tx or conn._read_only:
         return None
-    if facts.auto_last:
-        values.append(None)  # the rowid's place, filled by _insert
-    elif facts.params is not None:
-        values = [values[i - 1] if i > 0 else None for i in facts.params]
     if cursor is None:  # what Cursor(conn) makes, its checks made above
         cursor = _NEW(Cursor)
         cursor.connection = conn

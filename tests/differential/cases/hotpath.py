@@ -48,14 +48,28 @@ CASES = [
     Case("hot_insert_values_refused", [
         T,
         "BEGIN",
+        # remembered (with a binder for these types) before the values it must refuse
         (INS, (1, 1.0, "a", None, None, None)),
+        (INS, (1, 1.0, "a", None, None, None)),
+        (INS, (1, 1.0, "a", None, None, 7)),
         (INS, (2**63, 1.0, "a", None, None, None)),  # OverflowError, as sqlite3
+        (INS, (1, 1.0, "a", None, None, -2**63 - 1)),  # an untyped place: the same
         (INS, (1, 1.0, object(), None, None, None)),  # ProgrammingError
         (INS, (1, 1.0, "a", None, None)),  # wrong count
         (INS, (1, float("nan"), "a", None, None, None)),  # NaN is stored as NULL
         (INS, (1, 1.0, "\ud800", None, None, None)),  # a lone surrogate
+        (INS, (1, 1.0, "a", None, None, float("nan"))),
+        (INS, (1, 1.0, "a", None, None, "\udc00")),
+        (INS, (None, 1.0, "a", None, None, None)),
         "COMMIT",
         ROWS,
+        # each on its own: the first error would end a step
+        *(("SELECT id FROM t WHERE i = ? AND s = ?", p)
+          for p in [(1, "a"), (1, "a"), (1, "a"), (2**63, "a"), (1, "\ud800"),
+                    (float("nan"), "a"), (1.0, "a"), ("1", "a"), (True, "a")]),
+        # a place with no column type, first seen NULL: any value sqlite3 binds as it is
+        *(("SELECT id FROM t WHERE i IS ?", p)
+          for p in [(None,), (None,), (None,), (float("nan"),), (2**63,), ("\ud800",), (1,)]),
     ]),
     Case("hot_insert_explicit_and_null_rowids", [
         "CREATE TABLE t (id INTEGER PRIMARY KEY, i)",
