@@ -66,7 +66,8 @@ TRANSPORT_GAPS: dict[str, dict[str, str]] = {
 # database, and every connect() reaches that one database.
 _SERVER_PATH = ("daemon mode: the connect() target names nothing on a server (the DSN names the "
                 "database), so no file appears at the path, and a path SQLite cannot open (a "
-                "directory, a missing directory, mode=ro on a missing file) opens the server's")
+                "directory, a missing directory, mode=ro on a missing file) opens the server "
+                "database")
 _ONE_DATABASE = ("daemon mode: every connect(':memory:') reaches the DSN's one server database, "
                  "so a second, 'new' in-memory database already holds the first one's tables")
 _DAEMON_GAPS = {
