@@ -18,6 +18,7 @@ from ..catalog import Catalog
 from ..exceptions import NotSupportedError, OperationalError, ProgrammingError, make_error
 from . import control, ddl_plans, json1, pragma
 from .bare_columns import bare_columns
+from .grouped_outer import grouped_outer
 from .having import having_filters
 from .insert import plan_insert, split_conflict_clauses
 from .update import ALGORITHMS, plan_update_or
@@ -153,6 +154,7 @@ def _query(verb, tree, sql, tokens, params, catalog, dialect) -> Plan:
     unresolved = _names_unknown_table(tree, catalog)
     ctx = Context(catalog, dialect)
     tree = apply(tree, ctx)
+    grouped_outer(tree, catalog, dialect)  # after the transforms: it reads the engine's form (having.py)
     result_shape = json1.decoded_shape(tree, result_shape)
     step = Step(engine_sql(tree), tuple(ctx.params), True)
     return Plan("SELECT", params, (step,), result_shape, coercions=coercions,

@@ -15,7 +15,9 @@ is the same on every row of the group, so:
 
 Left as they are: a grouped term that only appears inside a nested query (a correlated subquery
 in HAVING), and HAVING without GROUP BY (its columns are bare columns, see bare_columns.py).
-PostgreSQL evaluates HAVING correctly and is not rewritten.
+PostgreSQL evaluates HAVING correctly and is not rewritten. What Nano's HAVING still cannot
+evaluate after this (a parameter, IS NULL, IN, CASE, function calls around aggregates) is filtered
+by an outer query over the grouped one, on the engine's form of the query: grouped_outer.py.
 """
 from __future__ import annotations
 
