@@ -205,6 +205,30 @@ class Connection:
         if self._in_tx:
             self._rollback_tx()
 
+    def _lock_schema(self, db: Any, own_tx: bool) -> None:
+        """A schema change on a server: Database.lock_schema, whose failure (another session's
+        schema change outlasting the timeout) undoes only itself, as SQLite's busy error."""
+        guard = self._in_tx and db.guard_statements
+        if guard:
+            self._engine_control('SAVEPOINT "hsq_lock"')
+        try:
+            db.lock_schema()
+        except Exception as exc:
+            err = engine_error(exc, db.catalog)
+            try:
+                if guard:
+                    db.engine.execute('ROLLBACK TO SAVEPOINT "hsq_lock"', ())
+                    db.engine.execute('RELEASE SAVEPOINT "hsq_lock"', ())
+                if own_tx:
+                    db.engine.execute("ROLLBACK", ())
+            except Exception:  # noqa: BLE001, S110 - the lock's own error is the one to raise
+                pass
+            if own_tx:
+                db.lock.release(self)
+            raise err from None
+        if guard:
+            db.engine.execute('RELEASE SAVEPOINT "hsq_lock"', ())
+
     def _begin_tx(self, mode: str = "DEFERRED") -> None:
         db = self._db
         db.lock.acquire(self, self.timeout)
@@ -502,6 +526,8 @@ class Connection:
                     db.lock.release(self)
                     raise engine_error(exc, db.catalog) from None
                 own_tx = True
+        if db.shared and plan.catalog_change is not None:
+            self._lock_schema(db, own_tx)
         if db.shared and replan is not None and plan.schema_version != db.catalog.version:
             plan, values = replan()  # beginning read another session's schema change
         self._running = True

@@ -203,12 +203,15 @@ class Database:
                     # this one's CREATE TABLE IF NOT EXISTS fails on a catalog unique index
                     engine.execute(sql, ())
             meta = _meta(engine.query(_META_READ, ()).rows)
-        if create and _CATALOG_ID not in meta:
+        if create and (_CATALOG_ID not in meta or "schema_version" not in meta):
             # a catalog made before catalog ids, or just now: name it, so that one dropped and
-            # made again is never taken for the one cached here at the same schema_version
-            with contextlib.suppress(Exception):  # another session named it first: read its name
-                engine.execute(f"INSERT INTO {cat.META} (key, value) VALUES ($1, $2)",
-                               (_CATALOG_ID, secrets.randbits(62)))
+            # made again is never taken for the one cached here at the same schema_version; and
+            # give it its version row, which a schema change locks (lock_schema)
+            for key, value in ((_CATALOG_ID, secrets.randbits(62)), ("schema_version", 0)):
+                if key not in meta:
+                    with contextlib.suppress(Exception):  # another session made it first
+                        engine.execute(f"INSERT INTO {cat.META} (key, value) VALUES ($1, $2)",
+                                       (key, value))
             meta = _meta(engine.query(_META_READ, ()).rows)
         return meta
 
@@ -238,7 +241,27 @@ class Database:
         self._plans = {}
         self.rowids.clear()
 
+    def lock_schema(self) -> None:
+        """Shared databases, before a schema change: wait for the schema changes of other
+        sessions (the row lock on the version lasts until the end of the transaction), then
+        read the catalog again if one of them moved it on, so that this change is planned and
+        numbered against theirs."""
+        rows = self.engine.query(
+            f"UPDATE {cat.META} SET value = value WHERE key = 'schema_version' RETURNING value",
+            ()).rows
+        if rows and int(rows[0][0]) != self.catalog.version:
+            self.reload_catalog()
+
     def _bump_version(self) -> None:
+        if self.shared:
+            # Several sessions may change the schema at once: the server counts, so each change
+            # gets a number of its own (the row lock orders them), and this catalog takes it.
+            rows = self.engine.query(
+                f"UPDATE {cat.META} SET value = value + 1 WHERE key = 'schema_version' "
+                "RETURNING value", ()).rows
+            if rows:
+                self.catalog.version = max(int(rows[0][0]), self.catalog.version)
+                return
         self._set_meta("schema_version", self.catalog.version)
 
     def _set_meta(self, key: str, value: int) -> None:
