@@ -30,7 +30,6 @@ CASES = [
         G,
         G_FILL,
         "SELECT a, sum(c) AS s FROM g GROUP BY a ORDER BY coalesce(sum(c), 0) DESC, a",
-        "SELECT a, sum(c) AS s FROM g GROUP BY a ORDER BY s IS NULL, s DESC, a",
         "SELECT upper(b) AS u, count(*) AS n FROM g GROUP BY upper(b) ORDER BY n DESC, upper(b)",
         "SELECT a + 0 AS x, count(*) AS n FROM g GROUP BY a + 0 ORDER BY n, a + 0",
     ]),
@@ -47,5 +46,11 @@ CASES = [
         ("SELECT a, count(*) AS n FROM g WHERE c > ? GROUP BY a ORDER BY n DESC, a LIMIT ?",
          (1, 2)),
         ("SELECT a, sum(c) + ? AS s FROM g GROUP BY a ORDER BY s DESC, a", (10,)),
+    ]),
+    Case("order_by_aggregate_alias_in_expression", [
+        G,
+        G_FILL,
+        "SELECT a, sum(c) AS s FROM g GROUP BY a ORDER BY s IS NULL, s DESC, a",
+        "SELECT a, count(*) AS n FROM g GROUP BY a ORDER BY -n, a",
     ]),
 ]
