@@ -190,6 +190,9 @@ DIFFERS["repl"]["feature_two_connections_one_file"] = (
     "connection's write transaction, then gets 'database is locked'")
 DIFFERS["daemon-nano"]["feature_read_only_uri_missing_file"] = RO_SERVER
 DIFFERS["daemon-pg"].update({
+    "order_by_aggregate_alias_in_expression": "PostgreSQL does not let an ORDER BY expression "
+                                              "read a result alias (only a bare alias or a "
+                                              "position): `ORDER BY -n` is 'no such column'",
     "feature_read_only_uri_missing_file": RO_SERVER,
     "feature_integer_overflow_in_sum": "PostgreSQL's sum(bigint) is numeric: it returns "
                                        "9223372036854775808 where SQLite raises 'integer "
