@@ -16,7 +16,7 @@ from sqlglot.errors import ParseError
 
 from ..catalog import Catalog
 from ..exceptions import NotSupportedError, OperationalError, ProgrammingError, make_error
-from . import control, ddl_plans, json1, pragma
+from . import collate, control, ddl_plans, json1, pragma
 from .bare_columns import bare_columns
 from .grouped_outer import grouped_outer
 from .having import having_filters
@@ -149,6 +149,7 @@ def _query(verb, tree, sql, tokens, params, catalog, dialect) -> Plan:
     for select in tree.find_all(exp.Select):
         expand_stars(select, catalog)
     result_shape = shape(tree, sql, tokens, catalog)
+    collate.grouping(tree, catalog, dialect)  # before bare_columns: it picks each group's shown value
     bare_columns(tree, catalog, dialect)
     having_filters(tree, catalog, dialect)
     unresolved = _names_unknown_table(tree, catalog)

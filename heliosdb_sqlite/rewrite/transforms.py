@@ -12,7 +12,7 @@ from sqlglot import exp
 
 from ..engine import needs_shield, unicode_body
 from ..catalog import HIDDEN_ROWID, MASTER, SEQUENCE, Catalog
-from . import json1, patterns, queries, semantics
+from . import collate, json1, patterns, queries, semantics
 from .functions import sqlite_functions
 from .plan import AUTO_ROWID, CHANGES, LAST_INSERT_ROWID, ROWID_BASE, TOTAL_CHANGES
 from .transforms_base import Context
@@ -224,6 +224,9 @@ PIPELINE: tuple[Transform, ...] = (
     sqlite_functions,
     queries.scan_order,  # after sqlite_functions, which turns total() into an aggregate
     queries.ordered_concat_input,
+    collate.comparisons,
+    collate.sort_keys,
+    collate.leftovers,
     semantics.in_forms,
     semantics.truthiness,
     semantics.like_nocase,

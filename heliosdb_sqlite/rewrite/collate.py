@@ -1,0 +1,376 @@
+"""SQLite collating sequences (https://www.sqlite.org/datatype3.html#collation), expressed with
+what the engine has: neither engine takes SQLite's COLLATE, so a collated comparison or sort key
+compares a folded form of its operands.
+
+- BINARY (the default) is the plain value; NOCASE folds ASCII letters only (PostgreSQL: translate()
+  of A-Z, exact; Nano has no translate(), and its lower() also folds non-ASCII letters); RTRIM
+  ignores trailing spaces (rtrim(x, ' ')).
+- A comparison (=, <>, <, <=, >, >=, IS, IN, BETWEEN) uses the left operand's explicit COLLATE,
+  else the right one's, else the left operand's column collation, else the right one's. A column
+  keeps its collation under parentheses, unary + and CAST.
+- ORDER BY / GROUP BY / DISTINCT use each term's collation; ties of a folded sort key keep the
+  scan order (rowid) in a one-table query, as SQLite's sort does.
+- GROUP BY or DISTINCT on a NOCASE/RTRIM term groups by the folded value; the value shown for the
+  group is the group's first row in scan order (bare_columns.py picks it), as SQLite shows.
+- Only text is folded: numbers compare as numbers under any collation.
+- An unknown name is SQLite's "no such collation sequence: X".
+"""
+from __future__ import annotations
+
+import string
+
+from sqlglot import exp
+
+from ..catalog import Catalog
+from ..exceptions import NotSupportedError, OperationalError, make_error
+from .transforms_base import Context
+from .types import BLOB, TEXT, affinity
+
+BINARY, NOCASE, RTRIM = "binary", "nocase", "rtrim"
+_KNOWN = frozenset((BINARY, NOCASE, RTRIM))
+_COMPARISONS = (exp.EQ, exp.NEQ, exp.LT, exp.LTE, exp.GT, exp.GTE, exp.NullSafeEQ,
+                exp.NullSafeNEQ)
+# Functions whose result is text: their result may be folded as it is.
+_TEXT_RESULTS = (exp.Lower, exp.Upper, exp.Substring, exp.Trim, exp.DPipe, exp.Concat,
+                 exp.GroupConcat, exp.Initcap)
+
+
+def name_of(node: exp.Collate) -> str:
+    """The collation a COLLATE names, checked: SQLite's error for a name it does not know."""
+    target = node.expression
+    name = target.name if isinstance(target, (exp.Identifier, exp.Column, exp.Var,
+                                              exp.Literal)) else target.sql()
+    if name.lower() not in _KNOWN or not name.isascii():
+        raise make_error(OperationalError, f"no such collation sequence: {name}")
+    return name.lower()
+
+
+class _Scope:
+    """Resolves a column to its declared collation and affinity, through the FROM sources of the
+    enclosing queries (subqueries in FROM pass their result columns' collation on)."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+
+    def column(self, col: exp.Column) -> tuple[str | None, str | None]:
+        """(collation or None, affinity or None) of the column a reference reads."""
+        qualifier = col.table.lower()
+        name = col.name.lower()
+        holder = col.parent
+        while holder is not None:
+            if isinstance(holder, (exp.Select, exp.Update, exp.Delete)):
+                found = self._in_sources(holder, qualifier, name)
+                if found is not None:
+                    return found
+            holder = holder.parent
+        return None, None
+
+    def _in_sources(self, holder, qualifier: str, name: str):
+        for node in _sources(holder):
+            if qualifier and qualifier != node.alias_or_name.lower():
+                continue
+            if isinstance(node, exp.Table):
+                table = self.catalog.relation(node.name)
+                column = table.column(name) if table is not None else None
+                if column is not None:
+                    return (column.collate or "").lower() or None, affinity(column.decltype)
+            elif isinstance(node, exp.Subquery) and isinstance(node.this, exp.Select):
+                for projection in node.this.expressions:
+                    if projection.alias_or_name.lower() == name:
+                        inner = projection.this if isinstance(projection, exp.Alias) else projection
+                        return self.explicit(inner) or self.implicit(inner), self.affinity(inner)
+        return None
+
+    def explicit(self, node: exp.Expression) -> str | None:
+        """The collation an explicit COLLATE in an operand gives it (the leftmost one wins)."""
+        if isinstance(node, exp.Collate):
+            return name_of(node)
+        if isinstance(node, (exp.Subquery, exp.Select, exp.Column, exp.Literal)):
+            return None
+        for child in node.iter_expressions():
+            found = self.explicit(child)
+            if found is not None:
+                return found
+        return None
+
+    def implicit(self, node: exp.Expression) -> str | None:
+        """A column's declared collation, through parentheses, unary + and CAST."""
+        node = _unwrap(node)
+        if isinstance(node, exp.Column):
+            return self.column(node)[0]
+        if isinstance(node, exp.Subquery) and isinstance(node.this, exp.Select) \
+                and node.this.expressions:
+            first = node.this.expressions[0]
+            first = first.this if isinstance(first, exp.Alias) else first
+            return self.explicit(first) or self.implicit(first)
+        return None
+
+    def affinity(self, node: exp.Expression) -> str | None:
+        node = _unwrap(node)
+        if isinstance(node, exp.Column):
+            return self.column(node)[1]
+        return None
+
+    def textual(self, node: exp.Expression) -> bool:
+        """True if the operand may hold text (a number is never folded)."""
+        while isinstance(node, (exp.Paren, exp.Collate)):
+            node = node.this
+        if isinstance(node, exp.Literal):
+            return node.is_string
+        if isinstance(node, exp.Column):
+            return self.column(node)[1] in (TEXT, BLOB, None)
+        if isinstance(node, exp.Cast):
+            return affinity(node.to.sql()) in (TEXT, BLOB)
+        if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.Neg, exp.Count,
+                             exp.Sum, exp.Avg, exp.Length, exp.Predicate, exp.Null)):
+            return False
+        return True
+
+
+def _unwrap(node: exp.Expression) -> exp.Expression:
+    while isinstance(node, (exp.Paren, exp.Cast)):
+        node = node.this
+    return node
+
+
+def _sources(holder) -> list[exp.Expression]:
+    if isinstance(holder, (exp.Update, exp.Delete)):
+        return [holder.this] if isinstance(holder.this, exp.Table) else []
+    from_ = holder.args.get("from_") or holder.args.get("from")
+    nodes = [from_.this] if from_ is not None else []
+    nodes.extend(j.this for j in holder.args.get("joins") or [])
+    return nodes
+
+
+def comparison(left: exp.Expression, right: exp.Expression, scope: _Scope) -> str:
+    """SQLite's collation for `left <op> right`."""
+    return (scope.explicit(left) or scope.explicit(right) or scope.implicit(left)
+            or scope.implicit(right) or BINARY)
+
+
+def fold(node: exp.Expression, collation: str, dialect: str, known_text: bool) -> exp.Expression:
+    """The operand as the value a BINARY comparison of it gives the collation's answer."""
+    node = strip(node.copy())
+    if collation == BINARY:
+        return node
+    if not known_text and not (isinstance(node, exp.Literal) and node.is_string):
+        node = exp.Cast(this=node, to=exp.DataType.build("TEXT"))
+    if collation == RTRIM:
+        return exp.Anonymous(this="RTRIM", expressions=[node, exp.Literal.string(" ")])
+    if dialect == "postgres":
+        return exp.Anonymous(this="TRANSLATE", expressions=[
+            node, exp.Literal.string(string.ascii_uppercase),
+            exp.Literal.string(string.ascii_lowercase)])
+    return exp.Lower(this=node)
+
+
+def strip(node: exp.Expression) -> exp.Expression:
+    """The expression without its COLLATE operators (each name checked)."""
+    for collate in list(node.find_all(exp.Collate)):
+        name_of(collate)
+        if collate is node:
+            return node.this
+        collate.replace(collate.this)
+    return node
+
+
+def _fold_operand(node: exp.Expression, collation: str, scope: _Scope, ctx: Context):
+    return fold(node, collation, ctx.dialect, _known_text(node, scope))
+
+
+def _known_text(node: exp.Expression, scope: _Scope) -> bool:
+    inner = node
+    while isinstance(inner, (exp.Paren, exp.Collate)):
+        inner = inner.this
+    if isinstance(inner, exp.Column):
+        return scope.column(inner)[1] == TEXT
+    return isinstance(inner, _TEXT_RESULTS) or (isinstance(inner, exp.Literal) and inner.is_string)
+
+
+def comparisons(tree: exp.Expression, ctx: Context) -> exp.Expression:
+    """Comparisons, IN and BETWEEN compare with SQLite's collation (module doc): both operands
+    are folded when it is not BINARY and an operand may hold text."""
+    if tree.find(exp.Collate) is None and not _has_collated_columns(tree, ctx.catalog):
+        return tree
+    scope = _Scope(ctx.catalog)
+    for node in list(tree.find_all(*_COMPARISONS)):
+        left, right = node.this, node.expression
+        collation = comparison(left, right, scope)
+        if collation != BINARY and (scope.textual(left) or scope.textual(right)):
+            node.set("this", _fold_operand(left, collation, scope, ctx))
+            node.set("expression", _fold_operand(right, collation, scope, ctx))
+    for node in list(tree.find_all(exp.Between)):
+        low, high = node.args["low"], node.args["high"]
+        collation = comparison(node.this, low, scope)
+        if comparison(node.this, high, scope) != collation:
+            raise _unsupported(collation, "a BETWEEN whose bounds have different collations")
+        if collation != BINARY and scope.textual(node.this):
+            node.set("this", _fold_operand(node.this, collation, scope, ctx))
+            node.set("low", _fold_operand(low, collation, scope, ctx))
+            node.set("high", _fold_operand(high, collation, scope, ctx))
+    for node in list(tree.find_all(exp.In)):
+        items = node.expressions
+        if not items:
+            if scope.explicit(node.this) not in (None, BINARY) and node.args.get("query") \
+                    and scope.textual(node.this):
+                collation = scope.explicit(node.this)
+                raise _unsupported(collation, "the left operand of IN (subquery)")
+            continue
+        kinds = {comparison(node.this, item, scope) for item in items}
+        if len(kinds) > 1:
+            raise _unsupported(sorted(kinds - {BINARY})[0], "an IN list whose items have "
+                               "different collations")
+        collation = kinds.pop()
+        if collation != BINARY and scope.textual(node.this):
+            node.set("this", _fold_operand(node.this, collation, scope, ctx))
+            node.set("expressions", [_fold_operand(i, collation, scope, ctx) for i in items])
+    for like in list(tree.find_all(exp.Like, exp.Glob)):
+        strip(like)  # LIKE and GLOB have their own case rules; COLLATE does not change them
+    return tree
+
+
+def _has_collated_columns(tree: exp.Expression, catalog: Catalog) -> bool:
+    for table in tree.find_all(exp.Table):
+        info = catalog.relation(table.name)
+        if info is not None and any(c.collate and c.collate.lower() != BINARY
+                                    for c in info.columns):
+            return True
+    for sub in tree.find_all(exp.Subquery):
+        if sub.find(exp.Collate):
+            return True
+    return False
+
+
+def _term_collation(term: exp.Expression, select: exp.Select, scope: _Scope) -> tuple[
+        str, exp.Expression]:
+    """An ORDER BY term's collation and the expression it sorts (a result column named by
+    position or alias is that column's expression)."""
+    target = term
+    if isinstance(term, exp.Literal) and not term.is_string and term.this.isdigit():
+        position = int(term.this)
+        if 0 < position <= len(select.expressions):
+            target = select.expressions[position - 1]
+    elif isinstance(term, exp.Column) and not term.table:
+        for projection in select.expressions:
+            if isinstance(projection, exp.Alias) and projection.alias.lower() == term.name.lower():
+                target = projection
+                break
+    if isinstance(target, exp.Alias):
+        target = target.this
+    return scope.explicit(term) or scope.explicit(target) or scope.implicit(target) or BINARY, \
+        target
+
+
+def sort_keys(tree: exp.Expression, ctx: Context) -> exp.Expression:
+    """ORDER BY terms sort by their collation; a folded key's ties keep the scan order."""
+    if tree.find(exp.Collate) is None and not _has_collated_columns(tree, ctx.catalog):
+        return tree
+    scope = _Scope(ctx.catalog)
+    for order in list(tree.find_all(exp.Order)):
+        select = order.parent
+        if not isinstance(select, exp.Select) or isinstance(order.parent, exp.Window):
+            _strip_or_refuse(order, "a window's or aggregate's ORDER BY", scope)
+            continue
+        folded = False
+        for ordered in order.expressions:
+            collation, target = _term_collation(ordered.this, select, scope)
+            if collation == BINARY or not scope.textual(target):
+                ordered.set("this", strip(ordered.this))
+                continue
+            ordered.set("this", _fold_operand(target, collation, scope, ctx))
+            folded = True
+        if folded:
+            _scan_order_ties(select, order, ctx)
+    return tree
+
+
+def _strip_or_refuse(order: exp.Order, place: str, scope: _Scope) -> None:
+    for ordered in order.expressions:
+        collation = scope.explicit(ordered.this)
+        if collation not in (None, BINARY):
+            raise _unsupported(collation, place)
+        ordered.set("this", strip(ordered.this))
+
+
+def _scan_order_ties(select: exp.Select, order: exp.Order, ctx: Context) -> None:
+    if select.args.get("group") or select.args.get("distinct") or select.args.get("joins"):
+        return
+    if any(p.find(exp.AggFunc) for p in select.expressions):
+        return
+    sources = _sources(select)
+    if len(sources) != 1 or not isinstance(sources[0], exp.Table):
+        return
+    table = ctx.catalog.table(sources[0].name)
+    if table is None or table.rowid is None:
+        return
+    order.append("expressions", exp.Ordered(this=exp.column(table.rowid,
+                                                            table=sources[0].alias_or_name)))
+
+
+def grouping(tree: exp.Expression, catalog: Catalog, dialect: str) -> None:
+    """GROUP BY and DISTINCT group by each term's collation (module doc). Runs before
+    bare_columns.py, which then reads each group's shown value from its first row."""
+    if tree.find(exp.Collate) is None and not _has_collated_columns(tree, catalog):
+        return
+    scope = _Scope(catalog)
+    ctx = Context(catalog, dialect)
+    for select in list(tree.find_all(exp.Select)):
+        distinct = select.args.get("distinct")
+        if distinct is not None and select.args.get("group") is None and not distinct.args.get(
+                "on") and not any(p.find(exp.AggFunc, exp.Window) for p in select.expressions):
+            if any(_grouped_collation(p, scope) != BINARY for p in select.expressions):
+                _distinct_to_group(select)
+        group = select.args.get("group")
+        if group is None:
+            continue
+        folded = False
+        for i, term in enumerate(list(group.expressions)):
+            target = term
+            if isinstance(term, exp.Literal) and not term.is_string and term.this.isdigit():
+                position = int(term.this)
+                if 0 < position <= len(select.expressions):
+                    target = select.expressions[position - 1]
+                    target = target.this if isinstance(target, exp.Alias) else target
+            collation = _grouped_collation(target, scope)
+            if collation == BINARY or not scope.textual(target):
+                continue
+            group.expressions[i].replace(_fold_operand(target, collation, scope, ctx))
+            folded = True
+        if folded:
+            _fold_group_order(select, scope, ctx)
+
+
+def _grouped_collation(node: exp.Expression, scope: _Scope) -> str:
+    node = node.this if isinstance(node, exp.Alias) else node
+    return scope.explicit(node) or scope.implicit(node) or BINARY
+
+
+def _distinct_to_group(select: exp.Select) -> None:
+    """SELECT DISTINCT a, b is SELECT a, b GROUP BY a, b (no aggregates in it)."""
+    select.set("distinct", None)
+    select.set("group", exp.Group(expressions=[
+        (p.this if isinstance(p, exp.Alias) else p).copy() for p in select.expressions]))
+
+
+def _fold_group_order(select: exp.Select, scope: _Scope, ctx: Context) -> None:
+    """In a grouped query a collated ORDER BY term becomes the folded group key now, before
+    bare_columns.py reads the unfolded column as a bare one."""
+    order = select.args.get("order")
+    if order is None:
+        return
+    for ordered in order.expressions:
+        collation, target = _term_collation(ordered.this, select, scope)
+        if collation != BINARY and scope.textual(target) and not target.find(exp.AggFunc):
+            ordered.set("this", _fold_operand(target, collation, scope, ctx))
+
+
+def _unsupported(collation: str, place: str) -> NotSupportedError:
+    return make_error(NotSupportedError, f"COLLATE {collation.upper()} in {place} is not "
+                      "supported by heliosdb_sqlite")
+
+
+def leftovers(tree: exp.Expression, ctx: Context) -> exp.Expression:
+    """Any COLLATE no rule above placed (a result column, a function argument) is dropped: only
+    comparisons and sorts use a collation, and those were expressed already."""
+    strip(tree)
+    return tree
