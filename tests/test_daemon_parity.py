@@ -12,6 +12,7 @@ import threading
 import pytest
 
 import heliosdb_sqlite
+from heliosdb_sqlite.daemon.pgwire import ServerError
 
 from .daemon_reset import wipe
 
@@ -84,5 +85,27 @@ def test_first_connects_at_once_to_an_empty_database(server):
     try:
         conn.execute("CREATE TABLE t (x INTEGER)")
         assert conn.execute("SELECT name FROM sqlite_master").fetchall() == [("t",)]
+    finally:
+        conn.close()
+
+
+def test_a_failed_transaction_refuses_statements_as_sqlite3_errors(server):
+    """After a statement fails inside a transaction on a server without statement savepoints
+    (the engine seam itself has none), everything but the statements that end the transaction
+    is refused. That refusal is the sqlite3 OperationalError asking for rollback(), even to
+    callers that map no errors (the catalog read after a failed DDL statement let the server's
+    own 'current transaction is aborted' escape as a raw ServerError)."""
+    _, dsn = server
+    conn = heliosdb_sqlite.connect(":memory:", dsn=dsn)
+    try:
+        engine = conn._db.engine
+        engine.execute("BEGIN", ())
+        with pytest.raises(ServerError):  # the seam's own error: mapped above it
+            engine.query("SELECT 1 / 0 AS x", ())
+        with pytest.raises(heliosdb_sqlite.OperationalError, match=r"call rollback\(\)") as info:
+            engine.query("SELECT 1 AS x", ())
+        assert info.value.sqlite_errorname == "SQLITE_ABORT"
+        engine.execute("ROLLBACK", ())
+        assert engine.query("SELECT 2 AS x", ()).rows == [(2,)]
     finally:
         conn.close()

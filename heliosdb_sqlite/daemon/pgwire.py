@@ -31,7 +31,9 @@ import pg8000.native
 from pg8000.converters import make_params
 from pg8000.core import READY_FOR_QUERY, Context, _read, ci_unpack
 
+from ..catalog import Catalog
 from ..engine import Result
+from ..errors import engine_error
 from ..exceptions import OperationalError, make_error
 from .dsn import Dsn
 
@@ -62,6 +64,9 @@ _PLACEHOLDER = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*|/\*.*?\*
 # may do: BEGIN opens, SAVEPOINT / RELEASE SAVEPOINT nest, COMMIT / ROLLBACK end.
 _CONTROL = re.compile(r'(BEGIN|COMMIT|ROLLBACK)|(SAVEPOINT|RELEASE SAVEPOINT) ("(?:[^"]|"")*")\Z')
 _BEGIN, _END, _SAVEPOINT, _RELEASE = "begin", "end", "savepoint", "release"
+# What a session in a failed transaction is still sent: what ends the transaction, or (PostgreSQL)
+# rolls back to a savepoint. The server refuses anything else (SQLSTATE 25P02).
+_ENDS_FAILED = re.compile(r"\s*(?:ROLLBACK|COMMIT|END|ABORT)\b", re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=256)
@@ -176,6 +181,11 @@ class ServerError(Exception):
         super().__init__(fields.get("M", "server error"))
         self.sqlstate = fields.get("C", "")
         self.fields = fields
+
+
+_ABORTED = {"C": "25P02", "M": "current transaction is aborted, commands ignored until end of "
+            "transaction block"}
+_NO_CATALOG = Catalog()  # the message of an aborted transaction names no table
 
 
 class _Wire(pg8000.native.Connection):
@@ -481,9 +491,15 @@ class PgwireEngine:
             session = self._live(sql)
             if session is None:
                 return None
+        status = session.conn._transaction_status
+        if status == b"E" and not session.pending and not _ENDS_FAILED.match(sql):
+            # the server would refuse it after a round trip; raised here as the sqlite3 error it
+            # maps to, so that it is one even where the caller maps nothing (reading the catalog
+            # back after a failed DDL statement)
+            raise engine_error(ServerError(_ABORTED), _NO_CATALOG)
         # a transaction the server had before this flight: one whose BEGIN goes out with it
         # was never reported open, so losing it loses nothing
-        in_tx = session.conn._transaction_status in (b"T", b"E")
+        in_tx = status in (b"T", b"E")
         try:
             return session.run(sql, params)
         except pg8000.DatabaseError as exc:
