@@ -165,9 +165,8 @@ def fold(node: exp.Expression, collation: str, dialect: str, known_text: bool) -
 
 
 def strip(node: exp.Expression) -> exp.Expression:
-    """The expression without its COLLATE operators (each name checked)."""
+    """The expression without its COLLATE operators."""
     for collate in list(node.find_all(exp.Collate)):
-        name_of(collate)
         if collate is node:
             return node.this
         collate.replace(collate.this)
@@ -362,6 +361,9 @@ def _fold_group_order(select: exp.Select, scope: _Scope, ctx: Context) -> None:
         collation, target = _term_collation(ordered.this, select, scope)
         if collation != BINARY and scope.textual(target) and not target.find(exp.AggFunc):
             ordered.set("this", _fold_operand(target, collation, scope, ctx))
+        elif isinstance(ordered.this, exp.Literal) and target is not ordered.this:
+            # Nano cannot order by a position next to a grouped expression: name the aggregate
+            ordered.set("this", target.copy())
 
 
 def _unsupported(collation: str, place: str) -> NotSupportedError:
@@ -371,6 +373,7 @@ def _unsupported(collation: str, place: str) -> NotSupportedError:
 
 def leftovers(tree: exp.Expression, ctx: Context) -> exp.Expression:
     """Any COLLATE no rule above placed (a result column, a function argument) is dropped: only
-    comparisons and sorts use a collation, and those were expressed already."""
+    comparisons and sorts use a collation, and those were expressed already (SQLite does not
+    look an unused collation's name up either)."""
     strip(tree)
     return tree

@@ -1,0 +1,100 @@
+"""Collating sequences (https://www.sqlite.org/datatype3.html#collation): a column declared
+COLLATE NOCASE / RTRIM / BINARY and the postfix COLLATE operator decide how comparisons, IN,
+BETWEEN, ORDER BY, GROUP BY and DISTINCT compare text; the value shown for a group is its first
+row's; an unknown collation name is an error. Values are ASCII (Nano's NOCASE also folds
+non-ASCII letters, see docs/compatibility.md)."""
+from ...differential.harness import Case
+
+T = "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, n TEXT COLLATE NOCASE, r TEXT COLLATE RTRIM)"
+T_FILL = ("INSERT INTO t (id, name, n, r) VALUES (5, 'B', 'B', 'x'), (1, 'b', 'b', 'x '), "
+          "(3, 'A', 'A', 'y'), (2, 'a', 'a', 'y  '), (4, 'b ', 'b ', 'z'), (6, NULL, NULL, NULL)")
+
+CASES = [
+    Case("collate_column_nocase_where", [
+        T, T_FILL,
+        "SELECT id FROM t WHERE n = 'a' ORDER BY id",
+        "SELECT id FROM t WHERE 'B' = n ORDER BY id",
+        "SELECT id FROM t WHERE n <> 'b' ORDER BY id",
+        "SELECT id FROM t WHERE n < 'B' ORDER BY id",
+        "SELECT id FROM t WHERE n >= 'b' ORDER BY id",
+        "SELECT id FROM t WHERE n IN ('A', 'x') ORDER BY id",
+        "SELECT id FROM t WHERE n NOT IN ('A', 'x') ORDER BY id",
+        "SELECT id FROM t WHERE n BETWEEN 'a' AND 'B' ORDER BY id",
+        "SELECT id FROM t WHERE n IS 'a' ORDER BY id",
+        "SELECT id FROM t WHERE (n) = 'a' ORDER BY id",
+        "SELECT id FROM t WHERE +n = 'a' ORDER BY id",
+        "SELECT id FROM t WHERE n || '' = 'a' ORDER BY id",
+        ("SELECT id FROM t WHERE n = ? ORDER BY id", ("A",)),
+        "SELECT id FROM t WHERE n = name ORDER BY id",
+        "SELECT id FROM t WHERE name = n ORDER BY id",
+        "SELECT n = 'a', n = 'c' FROM t ORDER BY id",
+    ]),
+    Case("collate_column_rtrim_where", [
+        T, T_FILL,
+        "SELECT id FROM t WHERE r = 'x' ORDER BY id",
+        "SELECT id FROM t WHERE r = 'y ' ORDER BY id",
+        "SELECT id FROM t WHERE r IN ('z   ') ORDER BY id",
+        "SELECT id FROM t WHERE r > 'x' ORDER BY id",
+    ]),
+    Case("collate_explicit_where", [
+        T, T_FILL,
+        "SELECT id FROM t WHERE name = 'a' COLLATE NOCASE ORDER BY id",
+        "SELECT id FROM t WHERE name COLLATE NOCASE = 'B' ORDER BY id",
+        "SELECT id FROM t WHERE n COLLATE BINARY = 'a' ORDER BY id",
+        "SELECT id FROM t WHERE n = 'a' COLLATE BINARY ORDER BY id",
+        "SELECT id FROM t WHERE name = 'b' COLLATE RTRIM ORDER BY id",
+        "SELECT id FROM t WHERE name COLLATE NOCASE = n COLLATE BINARY ORDER BY id",
+        "SELECT id FROM t WHERE name COLLATE NOCASE IN ('a', 'b') ORDER BY id",
+        "SELECT id FROM t WHERE name COLLATE NOCASE BETWEEN 'a' AND 'a' ORDER BY id",
+        "SELECT 'abc' = 'ABC' COLLATE NOCASE, 'abc' = 'ABC', 'a ' = 'a' COLLATE RTRIM",
+        "SELECT name COLLATE NOCASE FROM t ORDER BY id",
+        "SELECT id FROM t WHERE name LIKE 'A' COLLATE BINARY ORDER BY id",
+    ]),
+    Case("collate_order_by", [
+        T, T_FILL,
+        "SELECT id, n FROM t ORDER BY n",
+        "SELECT id, n FROM t ORDER BY n DESC",
+        "SELECT id, n FROM t ORDER BY n, id DESC",
+        "SELECT id, name FROM t ORDER BY name COLLATE NOCASE",
+        "SELECT id, name FROM t ORDER BY name COLLATE NOCASE DESC, id",
+        "SELECT id, name FROM t ORDER BY name COLLATE BINARY, id",
+        "SELECT id, name FROM t ORDER BY name COLLATE RTRIM, id",
+        "SELECT id, n FROM t ORDER BY n COLLATE BINARY, id",
+        "SELECT id, r FROM t ORDER BY r, id",
+        "SELECT n FROM t ORDER BY 1",
+        "SELECT n AS k FROM t ORDER BY k",
+        "SELECT name COLLATE NOCASE AS k FROM t ORDER BY k",
+        "SELECT id, n FROM t WHERE id > 1 ORDER BY n LIMIT 3",
+        "SELECT x FROM (SELECT id, n AS x FROM t) WHERE x = 'A' ORDER BY x, id",
+    ]),
+    Case("collate_group_by", [
+        T, T_FILL,
+        "SELECT n, count(*) FROM t GROUP BY n ORDER BY 1",
+        "SELECT n, count(*) FROM t GROUP BY n ORDER BY n DESC",
+        "SELECT n, count(*) FROM t GROUP BY 1 ORDER BY 2, 1",
+        "SELECT n, max(name) FROM t GROUP BY n ORDER BY n",
+        "SELECT name COLLATE NOCASE, count(*) FROM t GROUP BY name COLLATE NOCASE ORDER BY 1",
+        "SELECT r, count(*) FROM t GROUP BY r ORDER BY r",
+        "SELECT count(*) FROM t GROUP BY n ORDER BY 1",
+    ]),
+    Case("collate_distinct", [
+        T, T_FILL,
+        "SELECT DISTINCT n FROM t ORDER BY 1",
+        "SELECT DISTINCT n FROM t ORDER BY n DESC",
+        "SELECT DISTINCT r FROM t ORDER BY r",
+        "SELECT DISTINCT name COLLATE NOCASE FROM t ORDER BY 1",
+        "SELECT count(DISTINCT name) FROM t",
+    ]),
+    Case("collate_dml", [
+        T, T_FILL,
+        "UPDATE t SET name = 'hit' WHERE n = 'a'",
+        "DELETE FROM t WHERE r = 'z'",
+        "SELECT id, name FROM t ORDER BY id",
+    ]),
+    Case("collate_unknown_name", [
+        T, T_FILL,
+        "SELECT id FROM t ORDER BY name COLLATE nosuch",
+        "SELECT id FROM t WHERE name = 'a' COLLATE nosuch",
+        "SELECT name COLLATE nosuch FROM t",
+    ], messages=True),
+]
