@@ -361,8 +361,9 @@ def _fold_group_order(select: exp.Select, scope: _Scope, ctx: Context) -> None:
         collation, target = _term_collation(ordered.this, select, scope)
         if collation != BINARY and scope.textual(target) and not target.find(exp.AggFunc):
             ordered.set("this", _fold_operand(target, collation, scope, ctx))
-        elif isinstance(ordered.this, exp.Literal) and target is not ordered.this:
-            # Nano cannot order by a position next to a grouped expression: name the aggregate
+        elif target is not ordered.this:
+            # Nano cannot order by a position or alias next to a grouped expression ('group_0'):
+            # the term names the result column's expression
             ordered.set("this", target.copy())
 
 

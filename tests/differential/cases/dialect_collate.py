@@ -72,6 +72,7 @@ CASES = [
         "SELECT n, count(*) FROM t GROUP BY n ORDER BY 1",
         "SELECT n, count(*) FROM t GROUP BY n ORDER BY n DESC",
         "SELECT n, count(*) FROM t GROUP BY 1 ORDER BY 2, 1",
+        "SELECT n AS k, count(*) AS c FROM t GROUP BY n ORDER BY c, k",
         "SELECT n, max(name) FROM t GROUP BY n ORDER BY n",
         "SELECT name COLLATE NOCASE, count(*) FROM t GROUP BY name COLLATE NOCASE ORDER BY 1",
         "SELECT r, count(*) FROM t GROUP BY r ORDER BY r",
