@@ -65,6 +65,19 @@ class _Scope:
             holder = holder.parent
         return None, None
 
+    def correlated(self, node: exp.Expression) -> bool:
+        """True if the expression reads a column of an enclosing query."""
+        for col in [node] if isinstance(node, exp.Column) else node.find_all(exp.Column):
+            holder = col.parent
+            while holder is not None and not isinstance(holder, (exp.Select, exp.Update,
+                                                                   exp.Delete)):
+                holder = holder.parent
+            if holder is not None and self._in_sources(
+                    holder, col.table.lower(), col.name.lower()) is None \
+                    and self.column(col) != (None, None):
+                return True
+        return False
+
     def _in_sources(self, holder, qualifier: str, name: str):
         for node in _sources(holder):
             if qualifier and qualifier != node.alias_or_name.lower():
@@ -195,6 +208,9 @@ def comparisons(tree: exp.Expression, ctx: Context) -> exp.Expression:
     for node in list(tree.find_all(*_COMPARISONS)):
         left, right = node.this, node.expression
         collation = comparison(left, right, scope)
+        if collation != BINARY and ctx.dialect != "postgres" and (
+                scope.correlated(left) or scope.correlated(right)):
+            continue  # Nano 4.31 evaluates a function of an outer column in a subquery as NULL
         if collation != BINARY and (scope.textual(left) or scope.textual(right)):
             node.set("this", _fold_operand(left, collation, scope, ctx))
             node.set("expression", _fold_operand(right, collation, scope, ctx))
@@ -375,6 +391,12 @@ def _unsupported(collation: str, place: str) -> NotSupportedError:
 def leftovers(tree: exp.Expression, ctx: Context) -> exp.Expression:
     """Any COLLATE no rule above placed (a result column, a function argument) is dropped: only
     comparisons and sorts use a collation, and those were expressed already (SQLite does not
-    look an unused collation's name up either)."""
+    look an unused collation's name up either). min() and max() compare with their argument's
+    explicit collation, which the engine's min()/max() cannot take."""
+    scope = _Scope(ctx.catalog)
+    for node in tree.find_all(exp.Min, exp.Max):
+        collation = scope.explicit(node.this)
+        if collation not in (None, BINARY):
+            raise _unsupported(collation, f"the argument of {node.key}()")
     strip(tree)
     return tree
