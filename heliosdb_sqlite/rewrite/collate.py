@@ -6,8 +6,8 @@ compares a folded form of its operands.
   of A-Z, exact; Nano has no translate(), and its lower() also folds non-ASCII letters); RTRIM
   ignores trailing spaces (rtrim(x, ' ')).
 - A comparison (=, <>, <, <=, >, >=, IS, IN, BETWEEN) uses the left operand's explicit COLLATE,
-  else the right one's, else the left operand's column collation, else the right one's. A column
-  keeps its collation under parentheses, unary + and CAST.
+  else the right one's, else the left operand's column collation (BINARY when it declares none),
+  else the right one's. A column keeps its collation under parentheses, unary + and CAST.
 - ORDER BY / GROUP BY / DISTINCT use each term's collation; ties of a folded sort key keep the
   scan order (rowid) in a one-table query, as SQLite's sort does.
 - GROUP BY or DISTINCT on a NOCASE/RTRIM term groups by the folded value; the value shown for the
@@ -86,19 +86,26 @@ class _Scope:
                 table = self.catalog.relation(node.name)
                 column = table.column(name) if table is not None else None
                 if column is not None:
-                    return (column.collate or "").lower() or None, affinity(column.decltype)
+                    return (column.collate or "").lower() or BINARY, affinity(column.decltype)
             elif isinstance(node, exp.Subquery) and isinstance(node.this, exp.Select):
                 for projection in node.this.expressions:
                     if projection.alias_or_name.lower() == name:
                         inner = projection.this if isinstance(projection, exp.Alias) else projection
-                        return self.explicit(inner) or self.implicit(inner), self.affinity(inner)
+                        return (self.explicit(inner) or self.implicit(inner) or BINARY,
+                                self.affinity(inner))
         return None
 
     def explicit(self, node: exp.Expression) -> str | None:
         """The collation an explicit COLLATE in an operand gives it (the leftmost one wins)."""
         if isinstance(node, exp.Collate):
             return name_of(node)
-        if isinstance(node, (exp.Subquery, exp.Select, exp.Column, exp.Literal)):
+        if isinstance(node, exp.Subquery):
+            node = node.this
+        if isinstance(node, exp.Select):  # a subquery's collation is its result column's
+            first = node.expressions[0] if node.expressions else None
+            return self.explicit(first.this if isinstance(first, exp.Alias) else first) \
+                if first is not None else None
+        if isinstance(node, (exp.Column, exp.Literal)):
             return None
         for child in node.iter_expressions():
             found = self.explicit(child)
@@ -225,11 +232,10 @@ def comparisons(tree: exp.Expression, ctx: Context) -> exp.Expression:
             node.set("high", _fold_operand(high, collation, scope, ctx))
     for node in list(tree.find_all(exp.In)):
         items = node.expressions
+        query = node.args.get("query")
         if not items:
-            if scope.explicit(node.this) not in (None, BINARY) and node.args.get("query") \
-                    and scope.textual(node.this):
-                collation = scope.explicit(node.this)
-                raise _unsupported(collation, "the left operand of IN (subquery)")
+            if query is not None:
+                _in_subquery(node, query, scope, ctx)
             continue
         kinds = {comparison(node.this, item, scope) for item in items}
         if len(kinds) > 1:
@@ -242,6 +248,24 @@ def comparisons(tree: exp.Expression, ctx: Context) -> exp.Expression:
     for like in list(tree.find_all(exp.Like, exp.Glob)):
         strip(like)  # LIKE and GLOB have their own case rules; COLLATE does not change them
     return tree
+
+
+def _in_subquery(node: exp.In, query: exp.Expression, scope: _Scope, ctx: Context) -> None:
+    """`x IN (SELECT y ...)` compares x with each y as `x = y` does: the subquery's result
+    column is folded with x."""
+    collation = comparison(node.this, query, scope)
+    if collation == BINARY or not scope.textual(node.this):
+        return
+    select = query.this if isinstance(query, exp.Subquery) else query
+    if not isinstance(select, exp.Select) or len(select.expressions) != 1:
+        raise _unsupported(collation, "x IN (a compound or multi-column subquery)")
+    if ctx.dialect != "postgres" and scope.correlated(node.this):
+        return  # as in a comparison: Nano cannot fold an outer column in a subquery
+    projection = select.expressions[0]
+    inner = projection.this if isinstance(projection, exp.Alias) else projection
+    folded = _fold_operand(inner, collation, scope, ctx)
+    select.set("expressions", [exp.alias_(folded, projection.alias_or_name or "_hc")])
+    node.set("this", _fold_operand(node.this, collation, scope, ctx))
 
 
 def _has_collated_columns(tree: exp.Expression, catalog: Catalog) -> bool:

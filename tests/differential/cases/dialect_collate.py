@@ -5,6 +5,10 @@ row's; an unknown collation name is an error. Values are ASCII (Nano's NOCASE al
 non-ASCII letters, see docs/compatibility.md)."""
 from ...differential.harness import Case
 
+
+def _commit(conn, module):
+    conn.commit()  # Nano's subqueries do not see the open transaction's rows
+
 T = "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, n TEXT COLLATE NOCASE, r TEXT COLLATE RTRIM)"
 T_FILL = ("INSERT INTO t (id, name, n, r) VALUES (5, 'B', 'B', 'x'), (1, 'b', 'b', 'x '), "
           "(3, 'A', 'A', 'y'), (2, 'a', 'a', 'y  '), (4, 'b ', 'b ', 'z'), (6, NULL, NULL, NULL)")
@@ -91,6 +95,29 @@ CASES = [
         "UPDATE t SET name = 'hit' WHERE n = 'a'",
         "DELETE FROM t WHERE r = 'z'",
         "SELECT id, name FROM t ORDER BY id",
+    ]),
+    Case("collate_join", [
+        T, T_FILL,
+        "CREATE TABLE k (code TEXT, label TEXT)",
+        "INSERT INTO k VALUES ('a', 'first'), ('B', 'second')",
+        "SELECT t.id, k.label FROM t JOIN k ON t.n = k.code ORDER BY t.id",
+        "SELECT t.id, k.label FROM k JOIN t ON k.code = t.n ORDER BY t.id",
+        _commit,
+        "SELECT t.id FROM t WHERE n IN (SELECT code FROM k) ORDER BY t.id",
+        "SELECT k.label FROM k WHERE code IN (SELECT n FROM t) ORDER BY 1",
+        "SELECT t.id FROM t WHERE name IN (SELECT code COLLATE NOCASE FROM k) ORDER BY t.id",
+    ]),
+    Case("collate_correlated_subquery", [
+        T, T_FILL,
+        _commit,
+        "SELECT id FROM t AS a WHERE EXISTS (SELECT 1 FROM t AS b WHERE b.n = a.n AND b.id <> a.id)"
+        " ORDER BY id",
+    ]),
+    Case("collate_unique_column", [
+        "CREATE TABLE u (id INTEGER PRIMARY KEY, email TEXT UNIQUE COLLATE NOCASE)",
+        "INSERT INTO u (email) VALUES ('A@x.org')",
+        "INSERT INTO u (email) VALUES ('a@X.org')",
+        "SELECT id, email FROM u ORDER BY id",
     ]),
     Case("collate_unknown_name", [
         T, T_FILL,
