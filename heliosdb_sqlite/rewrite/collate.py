@@ -141,10 +141,9 @@ class _Scope:
             return self.column(node)[1] in (TEXT, BLOB, None)
         if isinstance(node, exp.Cast):
             return affinity(node.to.sql()) in (TEXT, BLOB)
-        if isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.Neg, exp.Count,
-                             exp.Sum, exp.Avg, exp.Length, exp.Predicate, exp.Null)):
-            return False
-        return True
+        return not isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.Neg,
+                                     exp.Count, exp.Sum, exp.Avg, exp.Length, exp.Predicate,
+                                     exp.Null))
 
 
 def _unwrap(node: exp.Expression) -> exp.Expression:
@@ -239,7 +238,7 @@ def comparisons(tree: exp.Expression, ctx: Context) -> exp.Expression:
             continue
         kinds = {comparison(node.this, item, scope) for item in items}
         if len(kinds) > 1:
-            raise _unsupported(sorted(kinds - {BINARY})[0], "an IN list whose items have "
+            raise _unsupported(min(kinds - {BINARY}), "an IN list whose items have "
                                "different collations")
         collation = kinds.pop()
         if collation != BINARY and scope.textual(node.this):
@@ -356,9 +355,9 @@ def grouping(tree: exp.Expression, catalog: Catalog, dialect: str) -> None:
     for select in list(tree.find_all(exp.Select)):
         distinct = select.args.get("distinct")
         if distinct is not None and select.args.get("group") is None and not distinct.args.get(
-                "on") and not any(p.find(exp.AggFunc, exp.Window) for p in select.expressions):
-            if any(_grouped_collation(p, scope) != BINARY for p in select.expressions):
-                _distinct_to_group(select)
+                "on") and not any(p.find(exp.AggFunc, exp.Window) for p in select.expressions) \
+                and any(_grouped_collation(p, scope) != BINARY for p in select.expressions):
+            _distinct_to_group(select)
         group = select.args.get("group")
         if group is None:
             continue

@@ -110,8 +110,8 @@ CASES = [
     Case("collate_correlated_subquery", [
         T, T_FILL,
         _commit,
-        "SELECT id FROM t AS a WHERE EXISTS (SELECT 1 FROM t AS b WHERE b.n = a.n AND b.id <> a.id)"
-        " ORDER BY id",
+        ("SELECT id FROM t AS a WHERE EXISTS (SELECT 1 FROM t AS b WHERE b.n = a.n AND b.id <> a.id)"
+         " ORDER BY id"),
     ]),
     Case("collate_unique_column", [
         "CREATE TABLE u (id INTEGER PRIMARY KEY, email TEXT UNIQUE COLLATE NOCASE)",
