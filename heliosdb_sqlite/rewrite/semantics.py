@@ -5,6 +5,7 @@ from sqlglot import exp
 
 from . import patterns
 from .transforms_base import Context
+from .types import is_dynamic
 
 _BOOLEAN = (exp.Predicate, exp.Connector, exp.Not, exp.Boolean, exp.Exists,
             exp.Escape)  # LIKE ... ESCAPE
@@ -155,6 +156,42 @@ def blob_comparisons(tree: exp.Expression, ctx: Context) -> exp.Expression:
             for key, side in (("this", node.this), ("expression", node.expression)):
                 node.set(key, exp.Cast(this=side.copy(), to=exp.DataType.build("TEXT")))
     return tree
+
+
+def dynamic_integer_equality(tree: exp.Expression, ctx: Context) -> exp.Expression:
+    """A typeless (or NUMERIC-affinity, not plainly numeric) column keeps SQLite's canonical
+    text of what was stored (rewrite/types.py is_dynamic), so an integer is the text '1' there.
+    SQLite finds it with `x = 1`; PostgreSQL refuses text = integer, so the integer literal is
+    compared as its canonical text, as the embedded engines compare it."""
+    if ctx.dialect != "postgres":
+        return tree
+    dynamic = set()
+    for table in tree.find_all(exp.Table):
+        info = ctx.catalog.table(table.name)
+        if info is not None:
+            dynamic.update(c.name.lower() for c in info.columns if is_dynamic(c.decltype))
+    if not dynamic:
+        return tree
+    for node in list(tree.find_all(exp.EQ, exp.NEQ)):
+        for column, other in ((node.this, node.expression), (node.expression, node.this)):
+            if isinstance(column, exp.Column) and column.name.lower() in dynamic:
+                text = _integer_literal(other)
+                if text is not None:
+                    other.replace(exp.Literal.string(text))
+                break
+    return tree
+
+
+def _integer_literal(node: exp.Expression) -> str | None:
+    """The canonical text of a decimal integer literal (`7`, `-7`), else None."""
+    sign = ""
+    if isinstance(node, exp.Neg):
+        sign, node = "-", node.this
+    if isinstance(node, exp.Literal) and not node.is_string and node.this.isdigit():
+        value = int(sign + node.this)
+        if -2**63 <= value < 2**63:
+            return str(value)
+    return None
 
 
 def int64_min_literal(tree: exp.Expression, ctx: Context) -> exp.Expression:

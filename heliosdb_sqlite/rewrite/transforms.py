@@ -235,6 +235,7 @@ PIPELINE: tuple[Transform, ...] = (
     semantics.scalar_min_max,
     semantics.str_position,
     semantics.blob_comparisons,
+    semantics.dynamic_integer_equality,
     semantics.int64_min_literal,
     semantics.real_numbers,
     semantics.concat_text,

@@ -85,9 +85,6 @@ _TX_ABORT = ("Nano 4.31 server: a failed statement rolls the whole transaction b
              "undo of INSERT OR ABORT cannot be kept")
 _PG_NUL = ("PostgreSQL text cannot hold a NUL character (U+0000): such a value raises DataError "
            "saying so")
-_PG_TEXT_EQ_NUMBER = ("PostgreSQL: a typeless column holds canonical text, and PostgreSQL "
-                      "refuses to compare text with a number literal (text = integer); the "
-                      "embedded engines convert")
 TRANSPORT_GAPS["daemon-nano"] = {
     **_DAEMON_GAPS,
     "CursorTests.test_last_row_id_insert_o_r": _TX_ABORT,
@@ -104,8 +101,6 @@ TRANSPORT_GAPS["daemon-pg"] = {
     "FunctionTests.test_func_params": _PG_NUL,
     "FunctionTests.test_func_deterministic": "PostgreSQL evaluates a partial index's WHERE "
         "itself, so it cannot call a Python function there",
-    "RollbackTests.test_no_duplicate_rows_after_rollback_new_query": _PG_TEXT_EQ_NUMBER,
-    "CommonTableExpressionTests.test_cursor_description_cte": _PG_TEXT_EQ_NUMBER,
     "TraceCallbackTests.test_trace_too_much_expanded_sql": "PostgreSQL: a text parameter "
         "compared with a number is read as a number, and text that is none is an error (SQLite: "
         "the comparison is false)",
