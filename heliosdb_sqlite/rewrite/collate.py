@@ -210,8 +210,14 @@ def comparisons(tree: exp.Expression, ctx: Context) -> exp.Expression:
     are folded when it is not BINARY and an operand may hold text."""
     if tree.find(exp.Collate) is None and not _has_collated_columns(tree, ctx.catalog):
         return tree
-    scope = _Scope(ctx.catalog)
+    _fold_comparisons(tree, _Scope(ctx.catalog), ctx)
+    return tree
+
+
+def _fold_comparisons(tree: exp.Expression, scope: _Scope, ctx: Context) -> None:
     for node in list(tree.find_all(*_COMPARISONS)):
+        if isinstance(node.parent, (exp.Update, exp.OnConflict)) and node.arg_key == "expressions":
+            continue  # SET column = value: an assignment
         left, right = node.this, node.expression
         collation = comparison(left, right, scope)
         if collation != BINARY and ctx.dialect != "postgres" and (
@@ -246,7 +252,6 @@ def comparisons(tree: exp.Expression, ctx: Context) -> exp.Expression:
             node.set("expressions", [_fold_operand(i, collation, scope, ctx) for i in items])
     for like in list(tree.find_all(exp.Like, exp.Glob)):
         strip(like)  # LIKE and GLOB have their own case rules; COLLATE does not change them
-    return tree
 
 
 def _in_subquery(node: exp.In, query: exp.Expression, scope: _Scope, ctx: Context) -> None:
@@ -283,6 +288,9 @@ def _term_collation(term: exp.Expression, select: exp.Select, scope: _Scope) -> 
         str, exp.Expression]:
     """An ORDER BY term's collation and the expression it sorts (a result column named by
     position or alias is that column's expression)."""
+    explicit = scope.explicit(term)
+    if isinstance(term, exp.Collate):
+        term = term.this
     target = term
     if isinstance(term, exp.Literal) and not term.is_string and term.this.isdigit():
         position = int(term.this)
@@ -295,8 +303,7 @@ def _term_collation(term: exp.Expression, select: exp.Select, scope: _Scope) -> 
                 break
     if isinstance(target, exp.Alias):
         target = target.this
-    return scope.explicit(term) or scope.explicit(target) or scope.implicit(target) or BINARY, \
-        target
+    return explicit or scope.explicit(target) or scope.implicit(target) or BINARY, target
 
 
 def sort_keys(tree: exp.Expression, ctx: Context) -> exp.Expression:
@@ -304,10 +311,20 @@ def sort_keys(tree: exp.Expression, ctx: Context) -> exp.Expression:
     if tree.find(exp.Collate) is None and not _has_collated_columns(tree, ctx.catalog):
         return tree
     scope = _Scope(ctx.catalog)
+    for window in list(tree.find_all(exp.Window)):
+        terms = window.args.get("partition_by") or []
+        for i, term in enumerate(terms):
+            collation = scope.explicit(term) or scope.implicit(term) or BINARY
+            if collation != BINARY and scope.textual(term):
+                terms[i] = _fold_operand(term, collation, scope, ctx)
     for order in list(tree.find_all(exp.Order)):
         select = order.parent
-        if not isinstance(select, exp.Select) or isinstance(order.parent, exp.Window):
-            _strip_or_refuse(order, "a window's or aggregate's ORDER BY", scope)
+        if isinstance(select, exp.Window):
+            for ordered in order.expressions:
+                _fold_term(ordered, "this", scope, ctx)
+            continue
+        if not isinstance(select, exp.Select):
+            _strip_or_refuse(order, "an aggregate's or compound query's ORDER BY", scope)
             continue
         folded = False
         for ordered in order.expressions:
@@ -320,6 +337,16 @@ def sort_keys(tree: exp.Expression, ctx: Context) -> exp.Expression:
         if folded:
             _scan_order_ties(select, order, ctx)
     return tree
+
+
+def _fold_term(holder: exp.Expression, key: str, scope: _Scope, ctx: Context) -> None:
+    """A sort or partition term of a window, folded by its own collation."""
+    term = holder.args[key]
+    collation = scope.explicit(term) or scope.implicit(term) or BINARY
+    if collation != BINARY and scope.textual(term):
+        holder.set(key, _fold_operand(term, collation, scope, ctx))
+    else:
+        holder.set(key, strip(term))
 
 
 def _strip_or_refuse(order: exp.Order, place: str, scope: _Scope) -> None:
@@ -376,6 +403,9 @@ def grouping(tree: exp.Expression, catalog: Catalog, dialect: str) -> None:
             folded = True
         if folded:
             _fold_group_order(select, scope, ctx)
+            having = select.args.get("having")
+            if having is not None:  # a grouped column compared in HAVING is the folded key
+                _fold_comparisons(having, scope, ctx)
 
 
 def _grouped_collation(node: exp.Expression, scope: _Scope) -> str:

@@ -90,10 +90,25 @@ CASES = [
         "SELECT DISTINCT name COLLATE NOCASE FROM t ORDER BY 1",
         "SELECT count(DISTINCT name) FROM t",
     ]),
+    Case("collate_window", [
+        T, T_FILL,
+        "SELECT id, row_number() OVER (PARTITION BY n ORDER BY id) FROM t ORDER BY id",
+        "SELECT id, row_number() OVER (ORDER BY name COLLATE NOCASE, id) FROM t ORDER BY id",
+    ]),
+    Case("collate_having_case", [
+        T, T_FILL,
+        "SELECT n, count(*) FROM t GROUP BY n HAVING n = 'B' ORDER BY 1",
+        "SELECT CASE WHEN n = 'a' THEN 1 ELSE 0 END FROM t ORDER BY id",
+        "SELECT n FROM t ORDER BY 1 COLLATE BINARY, id",
+        "SELECT name FROM t ORDER BY 1 COLLATE NOCASE, id",
+    ]),
     Case("collate_dml", [
         T, T_FILL,
         "UPDATE t SET name = 'hit' WHERE n = 'a'",
         "DELETE FROM t WHERE r = 'z'",
+        "UPDATE t SET name = n COLLATE NOCASE WHERE id = 3",
+        ("INSERT INTO t (id, name, n) VALUES (3, 'q', 'q') ON CONFLICT(id) DO UPDATE SET name = 'up' "
+         "WHERE n = 'a'"),
         "SELECT id, name FROM t ORDER BY id",
     ]),
     Case("collate_join", [
