@@ -210,3 +210,16 @@ for _engine in ("daemon-nano", "daemon-pg"):
     DIFFERS[_engine]["feature_two_connections_write_other_table"] = (
         "a server locks rows, not the database: a second connection's write to another table "
         "goes ahead while the first has a write pending (SQLite: database is locked)")
+
+# COLLATE (cases/dialect_collate.py)
+COLLATE_UNIQUE = ("a UNIQUE constraint on a COLLATE NOCASE/RTRIM column compares binary: 'A' and "
+                  "'a' are both accepted")
+for _engine in ("binding", "repl", "daemon-nano", "daemon-pg"):
+    DIFFERS[_engine]["collate_unique_column"] = COLLATE_UNIQUE
+for _engine in ("binding", "repl", "daemon-nano"):
+    DIFFERS[_engine]["collate_correlated_subquery"] = (
+        "Nano evaluates a function of an outer query's column inside a subquery as NULL, so a "
+        "collated comparison with an outer column stays BINARY")
+DIFFERS["repl"]["collate_window"] = (
+    "the REPL's Nano refuses window functions here ('Window functions must be evaluated by "
+    "WindowOperator, not row-by-row'), with or without COLLATE")
