@@ -1,6 +1,7 @@
 """sqlite3.Connection on a Database: parameters, transactions, locking, and result shaping."""
 from __future__ import annotations
 
+import contextlib
 import sqlite3 as _stdlib
 import re
 import threading
@@ -76,7 +77,7 @@ class Connection:
         # Engine DDL reversing the DDL of the open transaction, with the savepoint depth it ran
         # at: the engine does not roll DDL back, SQLite does.
         self._undo: list[tuple[int, str]] = []
-        self._on_commit: list[tuple[int, str]] = []  # deferred DROPs, by savepoint depth
+        self._on_commit: list[tuple[int, Any]] = []  # Plan.on_commit work, by savepoint depth
         self._last_rowid = 0
         self._total_changes = 0
         self._changes = 0
@@ -261,11 +262,16 @@ class Connection:
             if verb == "ROLLBACK":
                 self._undo_ddl(0)
             else:
-                for _, sql in self._on_commit:
+                for _, work in self._on_commit:
                     try:
-                        db.engine.execute(sql, ())
+                        for sql in (work,) if isinstance(work, str) else work:
+                            db.engine.execute(sql, ())
                     except Exception:
-                        pass  # the table is already out of the catalog; a leftover is harmless
+                        # a leftover is harmless: a dropped table is already out of the catalog,
+                        # a row rewrite after ADD COLUMN works around an engine bug
+                        if work[0] == "BEGIN":
+                            with contextlib.suppress(Exception):
+                                db.engine.execute("ROLLBACK", ())
             self._undo = []
             self._on_commit = []
             if verb == "COMMIT":

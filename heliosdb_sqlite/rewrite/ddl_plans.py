@@ -281,9 +281,19 @@ def _alter(sql, tokens, params, catalog, dialect) -> Plan:
         if dialect == "nano":
             # Nano 4.31 bug: a row stored before ADD COLUMN, read by a parameterised primary-key
             # lookup, fails ("Column index N out of bounds in tuple"). Rewriting the rows once
-            # stores them with the new column (its default, as SQLite reads them).
-            steps += (Step(f"UPDATE {quote(table.name)} SET {quote(col.name)} = {quote(col.name)}",
-                           (), False),)
+            # stores them with the new column: its default, which is what SQLite reads there (a
+            # constant: SQLite refuses any other). Not `SET col = col`: reading the new column
+            # fails the same way inside a transaction.
+            # Inside a transaction a second rewrite of the same rows is lost: there it runs
+            # after COMMIT, in a transaction of its own.
+            value = "NULL" if cdef.default_sql is None else expression(cdef.default_sql, catalog,
+                                                                         dialect)
+            rewrite = f"UPDATE {quote(table.name)} SET {quote(col.name)} = {value}"
+            return Plan("ALTER", params, steps + (Step(rewrite, (), False),),
+                        catalog_change=record, in_tx_steps=steps,
+                        on_commit=("BEGIN", rewrite, "COMMIT"),
+                        undo=f"ALTER TABLE {quote(table.name)} DROP COLUMN {quote(col.name)}",
+                        schema_version=catalog.version)
         return Plan("ALTER", params, steps, catalog_change=record,
                     undo=f"ALTER TABLE {quote(table.name)} DROP COLUMN {quote(col.name)}",
                     schema_version=catalog.version)

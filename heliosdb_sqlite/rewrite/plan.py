@@ -103,7 +103,7 @@ class Plan:
     # DROP TABLE inside a transaction: the engine cannot roll a drop back, so the table is renamed
     # out of sight (in_tx_steps), renamed back on ROLLBACK (undo) and dropped at COMMIT.
     in_tx_steps: tuple[Step, ...] | None = None
-    on_commit: str | None = None
+    on_commit: str | tuple[str, ...] | None = None  # statements run after COMMIT, in order
     batch: bool = False  # executemany may send all rows to the engine as one batch
     schema_version: int = 0
     unresolved: bool = False  # names a table the catalog does not know (yet, on a shared database)
