@@ -281,6 +281,8 @@ def _run(conn: Any, cursor: Any, plan: Plan, facts: _Fast, values: list) -> Any:
         values = [values[i - 1] if i > 0 else None for i in facts.params]
     if facts.read:
         return _read(conn, cursor, plan, facts, values)
+    if not conn._in_tx or conn._read_only:
+        return None
     return _insert(conn, cursor, plan, facts, values)
 
 
@@ -329,12 +331,10 @@ def _read(conn: Any, cursor: Any, plan: Plan, info: _Fast, values: list) -> Any:
 
 
 def _insert(conn: Any, cursor: Any, plan: Plan, info: _Fast, values: list) -> Any:
+    """The INSERT, in the connection's transaction (the caller checked it has one)."""
     db = conn._db
-    if not conn._in_tx or conn._read_only:
-        return None
-    rowid_index = info.rowid_index
     auto = info.auto_at
-    if auto is None and values[info.rowid_at] is None and rowid_index is not None:
+    if auto is None and info.rowid_index is not None and values[info.rowid_at] is None:
         auto = info.rowid_at  # an explicit NULL rowid
     # PostgreSQL: a failing statement undoes only itself, as in SQLite (the transport sends the
     # savepoint pair along with the statement: no round trip of its own)
