@@ -533,7 +533,9 @@ class PgwireEngine:
     execute_with = execute
 
     def rows_with(self, sql: str, params: Sequence[Any]) -> list[tuple]:
-        return self.query(sql, params).rows
+        context = self._run(sql, params)
+        rows = context.rows if context is not None else None
+        return list(map(tuple, rows)) if rows else []
 
     def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> int:
         return sum(self.execute(sql, row) for row in rows)
