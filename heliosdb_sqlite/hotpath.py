@@ -297,11 +297,14 @@ def _read(conn: Any, cursor: Any, plan: Plan, info: _Fast, values: list) -> Any:
     if not conn._in_tx:
         if conn._autocommit is False:
             return None  # a read opens the transaction
-        lock = db.lock
-        if not lock.try_acquire(conn):
-            return None  # another connection's transaction: a snapshot read or a wait
         if db.shared:
-            db.rowids.clear()  # another session may have inserted since
+            # a server session of its own (storage._open_daemon): no other connection shares
+            # this Database, so no lock to take; another session may have inserted since
+            db.rowids.clear()
+        else:
+            lock = db.lock
+            if not lock.try_acquire(conn):
+                return None  # another connection's transaction: a snapshot read or a wait
     conn._running = True
     try:
         if info.description is not None:
@@ -313,7 +316,7 @@ def _read(conn: Any, cursor: Any, plan: Plan, info: _Fast, values: list) -> Any:
             description = result.columns and tuple(
                 (n, None, None, None, None, None, None) for n in result.columns)
     except BaseException as exc:
-        if lock is not None and db.shared and isinstance(exc, Exception):
+        if db.shared and not conn._in_tx and isinstance(exc, Exception):
             return None  # the general path re-reads a schema another session may have moved
         if isinstance(exc, Exception) or is_engine_panic(exc):
             raise engine_error(exc, db.catalog) from None
