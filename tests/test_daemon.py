@@ -33,13 +33,18 @@ def test_servers_present():
         assert not missing, f"daemon servers not started: {missing} (scripts/servers.py start)"
 
 
-@pytest.fixture(params=["nano", "postgres"])
-def dsn(request):
-    value = SERVERS[request.param]
+def emptied_server(name: str) -> str:
+    """The DSN of a test server, its database emptied; the test is skipped without it."""
+    value = SERVERS[name]
     if not value:
-        pytest.skip(f"no {request.param} server (scripts/servers.py start)")
+        pytest.skip(f"no {name} server (scripts/servers.py start)")
     wipe(value)
     return value
+
+
+@pytest.fixture(params=["nano", "postgres"])
+def dsn(request):
+    return emptied_server(request.param)
 
 
 # -- selection and DSNs ---------------------------------------------------------------------------

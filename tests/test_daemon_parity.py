@@ -5,7 +5,6 @@ HELIOSDB_TEST_PG_DSN); the behaviours that can match are differential cases
 (tests/differential/cases/daemon_parity.py)."""
 from __future__ import annotations
 
-import os
 import sqlite3
 import threading
 
@@ -15,18 +14,12 @@ import heliosdb_sqlite
 from heliosdb_sqlite.daemon.pgwire import ServerError
 
 from .daemon_reset import wipe
-
-SERVERS = {"nano": os.environ.get("HELIOSDB_TEST_NANO_DSN"),
-           "postgres": os.environ.get("HELIOSDB_TEST_PG_DSN")}
+from .test_daemon import emptied_server
 
 
 @pytest.fixture(params=["nano", "postgres"])
 def server(request):
-    value = SERVERS[request.param]
-    if not value:
-        pytest.skip(f"no {request.param} server (scripts/servers.py start)")
-    wipe(value)
-    return request.param, value
+    return request.param, emptied_server(request.param)
 
 
 @pytest.mark.parametrize("sql", ["INSERT INTO t (v) VALUES (?)", "SELECT ?"])

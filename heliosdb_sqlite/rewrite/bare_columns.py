@@ -117,6 +117,18 @@ def _key(node: exp.Expression, sources) -> str:
     return copy.sql().lower()
 
 
+def group_term(select: exp.Select, term: exp.Expression) -> exp.Expression | None:
+    """A GROUP BY term as written, or the result column a position names (`GROUP BY 2`); None
+    for a position out of range."""
+    if isinstance(term, exp.Literal) and not term.is_string and term.this.isdigit():
+        position = int(term.this)
+        if not 0 < position <= len(select.expressions):
+            return None
+        term = select.expressions[position - 1]
+        return term.this if isinstance(term, exp.Alias) else term
+    return term
+
+
 def _group_terms(select: exp.Select) -> list[exp.Expression] | None:
     """GROUP BY terms as expressions over the source rows (`GROUP BY 2` is the second result
     column); None when one is not such an expression."""
@@ -125,13 +137,8 @@ def _group_terms(select: exp.Select) -> list[exp.Expression] | None:
         return []
     terms = []
     for term in group.expressions:
-        if isinstance(term, exp.Literal) and not term.is_string and term.this.isdigit():
-            position = int(term.this)
-            if not 0 < position <= len(select.expressions):
-                return None
-            term = select.expressions[position - 1]
-            term = term.this if isinstance(term, exp.Alias) else term
-        if any(_is_aggregate(n) for n in term.walk()):
+        term = group_term(select, term)
+        if term is None or any(_is_aggregate(n) for n in term.walk()):
             return None
         terms.append(term)
     return terms

@@ -34,6 +34,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from ..catalog import Catalog
+from .having import conjuncts
 
 _EVALUATED = (exp.And, exp.Or, exp.Not, exp.Paren, exp.Neg, exp.EQ, exp.NEQ, exp.GT, exp.GTE,
               exp.LT, exp.LTE, exp.NullSafeEQ, exp.NullSafeNEQ, exp.Add, exp.Sub, exp.Mul,
@@ -52,19 +53,10 @@ def grouped_outer(tree: exp.Expression, catalog: Catalog, dialect: str) -> None:
         having = select.args.get("having")
         if having is None and select.args.get("group") is None:
             continue
-        conjuncts = _conjuncts(having.this) if having is not None else []
-        moved = [c for c in conjuncts if not _evaluated(c)]
+        terms = conjuncts(having.this) if having is not None else []
+        moved = [c for c in terms if not _evaluated(c)]
         if moved or _order_fails(select):
-            _derive(select, [c for c in conjuncts if _evaluated(c)], moved, catalog)
-
-
-def _conjuncts(node: exp.Expression) -> list[exp.Expression]:
-    inner = node
-    while isinstance(inner, exp.Paren):
-        inner = inner.this
-    if isinstance(inner, exp.And):
-        return _conjuncts(inner.this) + _conjuncts(inner.expression)
-    return [node]
+            _derive(select, [c for c in terms if _evaluated(c)], moved, catalog)
 
 
 def _is_aggregate(node: exp.Expression) -> bool:

@@ -24,6 +24,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from ..catalog import Catalog
+from .bare_columns import group_term
 
 _ANONYMOUS_AGGREGATES = frozenset(("total",))  # still an Anonymous call at this point
 _VOLATILE = (exp.Rand,)  # evaluated per group in HAVING but per row in WHERE
@@ -44,7 +45,7 @@ def having_filters(tree: exp.Expression, catalog: Catalog, dialect: str) -> None
             continue
         sources = _sources(select, catalog)
         kept = []
-        for conjunct in _conjuncts(having.this):
+        for conjunct in conjuncts(having.this):
             uses = _grouped_uses(conjunct, sources, grouped)
             if not uses:
                 kept.append(conjunct)
@@ -55,13 +56,13 @@ def having_filters(tree: exp.Expression, catalog: Catalog, dialect: str) -> None
         select.set("having", exp.Having(this=exp.and_(*kept)) if kept else None)
 
 
-def _conjuncts(node: exp.Expression) -> list[exp.Expression]:
+def conjuncts(node: exp.Expression) -> list[exp.Expression]:
     """The AND-ed terms of a condition, parentheses around an AND seen through."""
     inner = node
     while isinstance(inner, exp.Paren):
         inner = inner.this
     if isinstance(inner, exp.And):
-        return _conjuncts(inner.this) + _conjuncts(inner.expression)
+        return conjuncts(inner.this) + conjuncts(inner.expression)
     return [node]
 
 
@@ -129,13 +130,8 @@ def _grouped_keys(select: exp.Select, catalog: Catalog) -> dict[str, bool] | Non
     sources = _sources(select, catalog)
     keys: dict[str, bool] = {}
     for term in select.args["group"].expressions:
-        if isinstance(term, exp.Literal) and not term.is_string and term.this.isdigit():
-            position = int(term.this)
-            if not 0 < position <= len(select.expressions):
-                return None
-            term = select.expressions[position - 1]
-            term = term.this if isinstance(term, exp.Alias) else term
-        if any(_is_aggregate(n) or isinstance(n, exp.Window) for n in term.walk()):
+        term = group_term(select, term)
+        if term is None or any(_is_aggregate(n) or isinstance(n, exp.Window) for n in term.walk()):
             return None
         keys[_key(term, sources)] = _binary(term, select, catalog)
     return keys
