@@ -3,14 +3,17 @@
 A call whose arguments are all constants is computed by SQLite (scalars.folded). Otherwise the
 format is parsed here as SQLite's printf.c reads it (flags `-+ 0#,!`, width, precision, `*`, the
 `l`/`ll` size prefixes) and each conversion becomes an expression over its argument. SQLite
-reads a NULL or missing argument as 0 or ''. Conversions whose text depends on SQLite's own
-decimal conversion of a double (%f %e %g ...), or on digits the engines cannot produce (Nano has
-no to_hex), raise NotSupportedError naming printf and the specifier.
+reads a NULL or missing argument as 0, 0.0 or ''. %f is SQLite 3.40's digit loop written as
+decimal arithmetic on the value's exact decimal text (see _fixed). %e, %g and the `!` flag (which
+depend on SQLite's exponent and trailing-zero rules) and %x/%X/%o (digits Nano cannot produce: it
+has no to_hex) raise NotSupportedError naming printf and the specifier.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
+from decimal import ROUND_CEILING, ROUND_FLOOR, Context, Decimal
 
 from sqlglot import exp
 
@@ -23,6 +26,7 @@ from .scalars import (
     cast,
     concat,
     constant_value,
+    decimal,
     failure,
     fn,
     folded,
@@ -154,13 +158,7 @@ def _decimal(spec: Spec, arg: E | None) -> E:
     digits = text(fn("abs", value.copy()))
     if spec.precision is not None:
         digits = _pad(digits, spec.precision, False, "0")
-    if "0" in spec.flags and "-" not in spec.flags and spec.width:
-        width = exp.Sub(this=exp.Literal.number(spec.width), expression=fn("length", sign.copy()))
-        zero_padded = case([(exp.GTE(this=fn("length", digits.copy()), expression=width),
-                             digits.copy())],
-                           fn("lpad", digits.copy(), width.copy(), exp.Literal.string("0")))
-        return concat(sign, zero_padded)
-    return _pad(concat(sign, digits), spec.width, "-" in spec.flags)
+    return _signed(spec, sign, digits)
 
 
 def _string(spec: Spec, arg: E | None) -> E:
@@ -201,15 +199,152 @@ def _quoted(spec: Spec, arg: E | None) -> E:
     return _pad(body, spec.width, "-" in spec.flags)
 
 
+_REAL_PREFIX = r"^\s*[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
+
+
+def _real(arg: E | None) -> E:
+    """The argument as SQLite's printf reads a double: NULL as 0.0, an integer converted, a text
+    by its leading number ('12.5abc' is 12.5, 'abc' 0.0; on Nano, as for %d, only a text that
+    is a number alone, else the statement fails naming it)."""
+    if arg is None:
+        return lit(0.0)
+    ok, value = constant_value(arg)
+    if ok:
+        if isinstance(value, (str, bytes)):
+            raise unsupported("printf() of a text constant as a real alongside non-constant "
+                              "arguments")
+        return lit(float(value or 0))
+    # one expression per engine, no CASE on NULL: the value's text, NULL's as '0'
+    as_text = fn("coalesce", text(arg), exp.Literal.string("0"))
+    if _pg():
+        return cast(fn("coalesce", fn("substring", as_text, exp.Literal.string(_REAL_PREFIX)),
+                       exp.Literal.string("0")), "DOUBLE PRECISION")
+
+    def matches(pattern: str) -> E:
+        return exp.RegexpLike(this=as_text.copy(), expression=exp.Literal.string(pattern))
+    from_text = case([
+        (matches(_REAL_PREFIX + r"\s*$"), cast(as_text.copy(), "DOUBLE PRECISION")),
+        (exp.Not(this=matches(_REAL_PREFIX)), lit(0.0)),
+    ], failure("printf() %f of a text with characters after its number on HeliosDB Nano",
+               "DOUBLE PRECISION", as_text))
+    return case([(type_is(arg, *TEXT_TYPES), from_text)], cast(as_text.copy(), "DOUBLE PRECISION"))
+
+
+# SQLite 3.40 (printf.c, etFLOAT) adds a rounder 0.5e-P to the value, plus value * 3e-16 when
+# P + (binary exponent)/3 < 15, then writes 16 significant digits and '0' after them, truncating.
+# Here that sum is computed exactly in NUMERIC from the value's shortest decimal text D. D is
+# within half a unit in the last place (2**-53 relative) of the double, so the sum for the
+# double itself lies between the bounds below (the 3e-16 term also covers the long double
+# arithmetic's and the rounder's own binary error). When both bounds give the same digits those
+# are SQLite's; when they do not (a value within about 1e-16 of a rounding boundary that the 3e-16
+# nudge does not settle) the statement fails rather than guess.
+_HALF_ULP = Decimal("1.2e-16")
+_NUDGE = Decimal("3e-16")
+_SIGNIFICANT = 16
+_MAX_PRECISION = 28  # Nano's NUMERIC keeps 28 decimal places
+
+
+_EXACT = Context(prec=80)
+
+
+def _bound(value: Decimal, rounding: str) -> E:
+    places = Decimal(1).scaleb(-_MAX_PRECISION)
+    return cast(exp.Literal.number(str(value.quantize(places, rounding=rounding,
+                                                      context=_EXACT))), "NUMERIC")
+
+
+def _nudged(p: int) -> float:
+    """The magnitude below which SQLite adds value * 3e-16: P + trunc(ex / 3) < 15 for the
+    binary exponent ex (C division truncates toward zero)."""
+    return 2.0 ** (45 - 3 * p) if p <= 14 else 2.0 ** (43 - 3 * p)
+
+
+def _digits(x: E, p: int, low: bool) -> E:
+    """trunc(bound of SQLite's sum * 10**P): the digits %f prints, as a NUMERIC integer. The
+    rounder is the double SQLite uses (0.5e-P is not exact in binary), give or take the half
+    unit in its last place that adding value * 3e-16 to it in double arithmetic may round off."""
+    sign = -1 if low else 1
+    rounding = ROUND_FLOOR if low else ROUND_CEILING
+    rounder = Decimal(float(Decimal(5).scaleb(-p - 1)))
+    plain = _EXACT.add(1, sign * _HALF_ULP)
+    nudged = _EXACT.multiply(plain, _EXACT.add(1, _NUDGE))
+    factor = case([(exp.LT(this=fn("abs", x.copy()), expression=lit(_nudged(p))),
+                    _bound(nudged, rounding))], _bound(plain, rounding))
+    slack = _EXACT.add(_EXACT.add(Decimal(math.ulp(float(rounder))) / 2,
+                                  _EXACT.multiply(rounder, Decimal("1e-18"))), Decimal("1e-27"))
+    addend = _bound(_EXACT.add(rounder, sign * slack), rounding)
+    total = exp.Add(this=exp.Mul(this=fn("abs", decimal(x)), expression=factor),
+                    expression=addend)
+    return fn("trunc", exp.Mul(this=exp.Paren(this=total), expression=_power(p)))
+
+
+def _power(p: int) -> E:
+    return cast(exp.Literal.number(10 ** p), "NUMERIC")
+
+
+def _fixed(spec: Spec, arg: E | None) -> E:
+    """%f: sign, integer digits, '.', P decimals (6 by default), rounded as SQLite 3.40 does
+    (half up on the decimal text: 2.675 to 2.68, 1.005 to 1.01), padded to `width` by spaces
+    or, with `0`, zeros after the sign. -0.0 prints no '-'; -0.125 to 0 places prints '-0'.
+    A value that would show more than 16 significant digits fails the statement (SQLite's are
+    its long double's digits, then zeros)."""
+    if "!" in spec.flags:
+        raise unsupported(f"printf() specifier {spec.source} with a non-constant argument")
+    p = 6 if spec.precision is None else spec.precision
+    if p > _MAX_PRECISION:
+        raise unsupported(f"printf() specifier {spec.source} (over {_MAX_PRECISION} decimals) "
+                          "with a non-constant argument")
+    x = _real(arg)
+    low, high = _digits(x, p, True), _digits(x, p, False)
+    if p:
+        # Nano writes a zero NUMERIC as '0' whatever its scale; PostgreSQL as '0.00'
+        shown = text(exp.Mul(this=high.copy(), expression=cast(exp.Literal.number(
+            str(Decimal(1).scaleb(-p))), "NUMERIC")))
+        body: E = fn("coalesce", fn("nullif", shown, exp.Literal.string("0")),
+                     exp.Literal.string("0." + "0" * p))
+    else:
+        body = text(high.copy())
+    if "#" in spec.flags and p == 0:
+        body = concat(body, exp.Literal.string("."))
+    limit = float(Decimal(10 ** _SIGNIFICANT - 10).scaleb(-p))
+    digits = case([
+        (exp.GTE(this=fn("abs", x.copy()), expression=lit(limit)),
+         failure(f"printf() {spec.source} of a real with more than {_SIGNIFICANT} significant "
+                 "digits", "TEXT", _about(arg))),
+        (exp.NEQ(this=low, expression=high),
+         failure(f"printf() {spec.source} of a real within 1e-16 of a rounding boundary",
+                 "TEXT", _about(arg))),
+    ], body)
+    plus = "+" if "+" in spec.flags else " " if " " in spec.flags else ""
+    sign = case([(exp.LT(this=x.copy(), expression=lit(0.0)), exp.Literal.string("-"))],
+                exp.Literal.string(plus))
+    return _signed(spec, sign, digits)
+
+
+def _about(arg: E | None) -> E | None:
+    return None if arg is None else fn("coalesce", text(arg), exp.Literal.string("NULL"))
+
+
+def _signed(spec: Spec, sign: E, digits: E) -> E:
+    """SIGN then DIGITS, padded to `width`: with the `0` flag by zeros between them."""
+    if "0" in spec.flags and "-" not in spec.flags and spec.width:
+        width = exp.Sub(this=exp.Literal.number(spec.width), expression=fn("length", sign.copy()))
+        zero_padded = case([(exp.GTE(this=fn("length", digits.copy()), expression=width),
+                             digits.copy())],
+                           fn("lpad", digits.copy(), width.copy(), exp.Literal.string("0")))
+        return concat(sign, zero_padded)
+    return _pad(concat(sign, digits), spec.width, "-" in spec.flags)
+
+
 _CONVERSIONS = {"d": _decimal, "i": _decimal, "s": _string, "z": _string, "c": _char,
-                "q": _quoted, "Q": _quoted, "w": _quoted}
+                "q": _quoted, "Q": _quoted, "w": _quoted, "f": _fixed}
 
 
 def _piece(spec: Spec, arg: E | None) -> E:
     if spec.kind == "%":
         return exp.Literal.string("%")
     convert = _CONVERSIONS.get(spec.kind)
-    if convert is None or "!" in spec.flags or "#" in spec.flags:
+    if convert is None or "!" in spec.flags or ("#" in spec.flags and spec.kind != "f"):
         raise unsupported(f"printf() specifier {spec.source} with a non-constant argument")
     return convert(spec, arg)
 

@@ -164,6 +164,13 @@ def real_text(x: E) -> E:
     ], text(as_real))
 
 
+def decimal(x: E) -> E:
+    """A double as the decimal its shortest round-trip text spells, as NUMERIC: where SQLite
+    rounds a real "on its decimal text" (round(), printf's %f), the engines start from this
+    exact decimal, never from their own binary rounding (Nano's round(1.005, 2) is 1.0)."""
+    return cast(text(x), "NUMERIC")
+
+
 def value_text(x: E) -> E:
     """Any value's text as SQLite converts it (NULL stays NULL)."""
     return case([(type_is(x, *REAL_TYPES), real_text(x))], text(x))
@@ -363,9 +370,8 @@ def _round_places(x: E, scale: E, exact_scale: E) -> E:
     stand for; see _round."""
     magnitude = fn("abs", x.copy())
     shifted = exp.Mul(this=magnitude, expression=scale)
-    decimal = exp.Mul(this=cast(text(fn("abs", x.copy())), "NUMERIC"),
-                      expression=exact_scale.copy())
-    back = cast(exp.Div(this=fn("trunc", exp.Add(this=decimal, expression=cast(
+    shifted_decimal = exp.Mul(this=decimal(fn("abs", x.copy())), expression=exact_scale.copy())
+    back = cast(exp.Div(this=fn("trunc", exp.Add(this=shifted_decimal, expression=cast(
         exp.Literal.number("0.5"), "NUMERIC"))), expression=exact_scale.copy()),
         "DOUBLE PRECISION")
     negative = exp.LT(this=x.copy(), expression=_double("0"))
