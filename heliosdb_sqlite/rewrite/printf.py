@@ -231,15 +231,18 @@ def _real(arg: E | None) -> E:
 
 
 # SQLite 3.40 (printf.c, etFLOAT) adds a rounder 0.5e-P to the value, plus value * 3e-16 when
-# P + (binary exponent)/3 < 15, then writes 16 significant digits and '0' after them, truncating.
-# Here that sum is computed exactly in NUMERIC from the value's shortest decimal text D. D is
-# within half a unit in the last place (2**-53 relative) of the double, so the sum for the
-# double itself lies between the bounds below (the 3e-16 term also covers the long double
-# arithmetic's and the rounder's own binary error). When both bounds give the same digits those
-# are SQLite's; when they do not (a value within about 1e-16 of a rounding boundary that the 3e-16
+# P + (binary exponent)/3 < 15, then writes 16 significant digits and '0' after them, truncating,
+# all in long double. Here that sum is computed exactly in NUMERIC from the value's integer part
+# and the shortest decimal text of its fraction (both exact doubles: the subtraction is exact).
+# That text is within half a unit in the fraction's last place (2**-53 relative) of it, the
+# rounder is the double SQLite adds, give or take what adding value * 3e-16 to it in double
+# arithmetic may round off, and the long double steps err by under 2e-18 relative: so SQLite's
+# sum lies between the two bounds _digits computes. When both give the same digits those are
+# SQLite's; when they do not (a value within about 1e-16 of a rounding boundary that the 3e-16
 # nudge does not settle) the statement fails rather than guess.
 _HALF_ULP = Decimal("1.2e-16")
 _NUDGE = Decimal("3e-16")
+_LONG_DOUBLE = Decimal("2e-18")
 _SIGNIFICANT = 16
 _MAX_PRECISION = 28  # Nano's NUMERIC keeps 28 decimal places
 
@@ -260,20 +263,23 @@ def _nudged(p: int) -> float:
 
 
 def _digits(x: E, p: int, low: bool) -> E:
-    """trunc(bound of SQLite's sum * 10**P): the digits %f prints, as a NUMERIC integer. The
-    rounder is the double SQLite uses (0.5e-P is not exact in binary), give or take the half
-    unit in its last place that adding value * 3e-16 to it in double arithmetic may round off."""
+    """trunc(a bound of SQLite's sum * 10**P): the digits %f prints, as a NUMERIC integer."""
     sign = -1 if low else 1
     rounding = ROUND_FLOOR if low else ROUND_CEILING
     rounder = Decimal(float(Decimal(5).scaleb(-p - 1)))
-    plain = _EXACT.add(1, sign * _HALF_ULP)
-    nudged = _EXACT.multiply(plain, _EXACT.add(1, _NUDGE))
+    long_double = _EXACT.add(1, sign * _LONG_DOUBLE)
+    nudged = _EXACT.multiply(long_double, _EXACT.add(1, _NUDGE))
     factor = case([(exp.LT(this=fn("abs", x.copy()), expression=lit(_nudged(p))),
-                    _bound(nudged, rounding))], _bound(plain, rounding))
+                    _bound(nudged, rounding))], _bound(long_double, rounding))
     slack = _EXACT.add(_EXACT.add(Decimal(math.ulp(float(rounder))) / 2,
                                   _EXACT.multiply(rounder, Decimal("1e-18"))), Decimal("1e-27"))
     addend = _bound(_EXACT.add(rounder, sign * slack), rounding)
-    total = exp.Add(this=exp.Mul(this=fn("abs", decimal(x)), expression=factor),
+    magnitude = fn("abs", x.copy())
+    whole = fn("trunc", magnitude)
+    fraction = exp.Sub(this=magnitude.copy(), expression=whole.copy())
+    value = exp.Add(this=decimal(whole), expression=exp.Mul(
+        this=decimal(fraction), expression=_bound(_EXACT.add(1, sign * _HALF_ULP), rounding)))
+    total = exp.Add(this=exp.Mul(this=exp.Paren(this=value), expression=factor),
                     expression=addend)
     return fn("trunc", exp.Mul(this=exp.Paren(this=total), expression=_power(p)))
 

@@ -33,7 +33,9 @@ CASES = [
         "SELECT printf('%d', t) FROM p ORDER BY rowid",
     ]),
     Case("scalar_printf_refused", TABLE + [
-        "SELECT printf('%f', r) FROM v",
+        "SELECT printf('%e', r) FROM v",
+        "SELECT printf('%g', r) FROM v",
+        "SELECT printf('%.2f', r * 1e20) FROM v",
         "SELECT printf('%x', i) FROM v",
         "SELECT printf(s, 1) FROM v",
     ], messages=False),
