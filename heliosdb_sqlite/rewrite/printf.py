@@ -250,10 +250,15 @@ _MAX_PRECISION = 28  # Nano's NUMERIC keeps 28 decimal places
 _EXACT = Context(prec=80)
 
 
+def _numeric(value: Decimal | int) -> E:
+    """An exact NUMERIC constant: Nano reads a bare literal as a double before a cast."""
+    return cast(exp.Literal.string(str(value) if isinstance(value, int) else format(value, "f")),
+                "NUMERIC")
+
+
 def _bound(value: Decimal, rounding: str) -> E:
     places = Decimal(1).scaleb(-_MAX_PRECISION)
-    return cast(exp.Literal.number(str(value.quantize(places, rounding=rounding,
-                                                      context=_EXACT))), "NUMERIC")
+    return _numeric(value.quantize(places, rounding=rounding, context=_EXACT))
 
 
 def _nudged(p: int) -> float:
@@ -285,7 +290,7 @@ def _digits(x: E, p: int, low: bool) -> E:
 
 
 def _power(p: int) -> E:
-    return cast(exp.Literal.number(10 ** p), "NUMERIC")
+    return _numeric(10 ** p)
 
 
 def _fixed(spec: Spec, arg: E | None) -> E:
@@ -304,8 +309,7 @@ def _fixed(spec: Spec, arg: E | None) -> E:
     low, high = _digits(x, p, True), _digits(x, p, False)
     if p:
         # Nano writes a zero NUMERIC as '0' whatever its scale; PostgreSQL as '0.00'
-        shown = text(exp.Mul(this=high.copy(), expression=cast(exp.Literal.number(
-            str(Decimal(1).scaleb(-p))), "NUMERIC")))
+        shown = text(exp.Mul(this=high.copy(), expression=_numeric(Decimal(1).scaleb(-p))))
         body: E = fn("coalesce", fn("nullif", shown, exp.Literal.string("0")),
                      exp.Literal.string("0." + "0" * p))
     else:
