@@ -350,12 +350,21 @@ _CONVERSIONS = {"d": _decimal, "i": _decimal, "s": _string, "z": _string, "c": _
                 "q": _quoted, "Q": _quoted, "w": _quoted, "f": _fixed}
 
 
+_REFUSED = {
+    "x": " (HeliosDB Nano has no to_hex() to write hexadecimal digits)",
+    "o": " (HeliosDB Nano has no function that writes octal digits)",
+    "e": " (SQLite's exponent form of a real)",
+    "g": " (SQLite's choice between %f and %e forms)",
+}
+
+
 def _piece(spec: Spec, arg: E | None) -> E:
     if spec.kind == "%":
         return exp.Literal.string("%")
     convert = _CONVERSIONS.get(spec.kind)
     if convert is None or "!" in spec.flags or ("#" in spec.flags and spec.kind != "f"):
-        raise unsupported(f"printf() specifier {spec.source} with a non-constant argument")
+        why = _REFUSED.get(spec.kind.lower(), "")
+        raise unsupported(f"printf() specifier {spec.source} with a non-constant argument{why}")
     return convert(spec, arg)
 
 
