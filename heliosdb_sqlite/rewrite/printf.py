@@ -18,6 +18,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Context, Decimal
 from sqlglot import exp
 
 from .datetime import _pg
+from .oracle import ask
 from .scalars import (
     INTEGER_TYPES,
     TEXT_TYPES,
@@ -202,18 +203,10 @@ def _quoted(spec: Spec, arg: E | None) -> E:
 _REAL_PREFIX = r"^\s*[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
 
 
-def _real(arg: E | None) -> E:
-    """The argument as SQLite's printf reads a double: NULL as 0.0, an integer converted, a text
-    by its leading number ('12.5abc' is 12.5, 'abc' 0.0; on Nano, as for %d, only a text that
-    is a number alone, else the statement fails naming it)."""
-    if arg is None:
-        return lit(0.0)
-    ok, value = constant_value(arg)
-    if ok:
-        if isinstance(value, (str, bytes)):
-            raise unsupported("printf() of a text constant as a real alongside non-constant "
-                              "arguments")
-        return lit(float(value or 0))
+def _real(arg: E) -> E:
+    """The non-constant argument as SQLite's printf reads a double: NULL as 0.0, an integer
+    converted, a text by its leading number ('12.5abc' is 12.5, 'abc' 0.0; on Nano, as for %d,
+    only a text that is a number alone, else the statement fails naming it)."""
     # one expression per engine, no CASE on NULL: the value's text, NULL's as '0'
     as_text = fn("coalesce", text(arg), exp.Literal.string("0"))
     if _pg():
@@ -305,6 +298,12 @@ def _fixed(spec: Spec, arg: E | None) -> E:
     if p > _MAX_PRECISION:
         raise unsupported(f"printf() specifier {spec.source} (over {_MAX_PRECISION} decimals) "
                           "with a non-constant argument")
+    ok, value = (True, None) if arg is None else constant_value(arg)
+    if ok:
+        # a constant (or missing) argument among non-constant ones: SQLite writes it here, and
+        # PostgreSQL never meets a failure() it would evaluate while planning
+        own = f"%{spec.flags}{spec.width or ''}.{p}f"
+        return lit(ask("SELECT printf(?, ?)", (own, value)))
     x = _real(arg)
     low, high = _digits(x, p, True), _digits(x, p, False)
     if p:
@@ -331,8 +330,8 @@ def _fixed(spec: Spec, arg: E | None) -> E:
     return _signed(spec, sign, digits)
 
 
-def _about(arg: E | None) -> E | None:
-    return None if arg is None else fn("coalesce", text(arg), exp.Literal.string("NULL"))
+def _about(arg: E) -> E:
+    return fn("coalesce", text(arg), exp.Literal.string("NULL"))
 
 
 def _signed(spec: Spec, sign: E, digits: E) -> E:

@@ -32,5 +32,6 @@ CASES = [
         "SELECT printf('%.2f', avg(price)), printf('%.3f', sum(price * qty)) FROM o",
         "SELECT printf('total %.2f for %d: %s', price * qty, qty, note) FROM o ORDER BY id",
         "SELECT printf('%.2f|%.2f', price), printf('%.1f%%', 100.0 * qty / 7) FROM o ORDER BY id",
+        "SELECT printf('%s costs %.2f, was %6.2f', note, price, 2.675) FROM o ORDER BY id",
     ]),
 ]
