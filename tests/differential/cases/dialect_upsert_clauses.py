@@ -2,16 +2,7 @@
 conflicts applies (its WHERE may still leave the row alone), only the last clause may omit its
 target, and a conflict no clause names raises as without an upsert."""
 from ...differential.harness import Case
-
-AB = "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT UNIQUE, b TEXT UNIQUE, v TEXT)"
-AB_FILL = "INSERT INTO t VALUES (1, 'a1', 'b1', 'r1'), (2, 'a2', 'b2', 'r2')"
-AB_ROWS = "SELECT id, a, b, v FROM t ORDER BY id"
-COUNTS = "SELECT changes(), total_changes(), last_insert_rowid()"
-
-
-def _many(sql, rows):
-    return ("many", sql, rows)
-
+from .dialect_upsert import AB, AB_FILL, AB_ROWS, COUNTS, _many  # the same table and helpers
 
 CASES = [
     Case("upsert_clauses_first_matching_target_applies", [
