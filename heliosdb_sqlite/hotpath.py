@@ -108,17 +108,7 @@ def bind(conn: Any, plan: Plan, info: _Fast, parameters: Any) -> list | None:
                 v.encode("utf-8")  # a lone surrogate is the caller's error, as in sqlite3
         return list(parameters)
     for v in parameters:
-        t = type(v)
-        if t is int:
-            if not _INT64_MIN <= v <= _INT64_MAX:
-                return None
-        elif t is str:
-            if not v.isascii():
-                v.encode("utf-8")  # a lone surrogate is the caller's error, as in sqlite3
-        elif t is float:
-            if v != v:  # noqa: PLR0124 - NaN, which sqlite3 binds as NULL
-                return None
-        elif t is not bytes and v is not None:
+        if not _plain(v):
             return None
     out = list(parameters)
     for index, keep, coerce in info.coercions:
@@ -250,10 +240,7 @@ def run(conn: Any, sql: str, entry: tuple, parameters: Any, cursor: Any = None) 
         values = bind(conn, facts.plan, facts, parameters)
         if values is None:
             return None
-        if facts.auto_last:
-            values.append(None)  # the rowid's place, filled by _insert
-        elif facts.params is not None:
-            values = [values[i - 1] if i > 0 else None for i in facts.params]
+        values = _engine_order(facts, values)
     if facts.read:
         if conn.detect_types or conn.text_factory is not str:
             return None
@@ -274,11 +261,17 @@ def run(conn: Any, sql: str, entry: tuple, parameters: Any, cursor: Any = None) 
     return _insert(conn, cursor, facts.plan, facts, values)
 
 
-def _run(conn: Any, cursor: Any, plan: Plan, facts: _Fast, values: list) -> Any:
+def _engine_order(facts: _Fast, values: list) -> list:
+    """SQLite's values in the engine's parameter order (what a generated binder returns)."""
     if facts.auto_last:
         values.append(None)  # the rowid's place, filled by _insert
     elif facts.params is not None:
         values = [values[i - 1] if i > 0 else None for i in facts.params]
+    return values
+
+
+def _run(conn: Any, cursor: Any, plan: Plan, facts: _Fast, values: list) -> Any:
+    values = _engine_order(facts, values)
     if facts.read:
         return _read(conn, cursor, plan, facts, values)
     if not conn._in_tx or conn._read_only:
