@@ -436,6 +436,123 @@ def _fold_group_order(select: exp.Select, scope: _Scope, ctx: Context) -> None:
             ordered.set("this", target.copy())
 
 
+def _collated_extremes(select: exp.Select, scope: _Scope, ctx: Context) -> None:
+    """min(x) / max(x) compare with x's collation and give the winning row's own value; among
+    values equal under the collation the first row in scan order wins (SQLite's minmaxStep
+    replaces its value only on a strictly smaller / larger one). The engine's min()/max() are
+    binary, so the table becomes a derived table of the same name whose rows also carry, per
+    collated aggregate, `first_value(x) OVER (PARTITION BY <group keys> ORDER BY x IS NULL,
+    fold(x) [DESC], rowid)`, the same on every row of a group; the aggregate reads that."""
+    found = []
+    for node in select.find_all(exp.Min, exp.Max):
+        if node.expressions or isinstance(node.parent, exp.Window) \
+                or _enclosing_select(node) is not select:
+            continue  # scalar min(a, b), a window, or a nested query's own aggregate
+        argument = node.this
+        if isinstance(argument, exp.Distinct):  # the least of the distinct values is the least
+            argument = argument.expressions[0]
+        collation = _grouped_collation(argument, scope)
+        if collation != BINARY and scope.textual(argument):
+            found.append((node, argument, collation))
+    if not found:
+        return
+    place = f"{found[0][0].key}()"
+    sources = _sources(select)
+    if select.args.get("joins") or len(sources) != 1 \
+            or any(p.find(exp.Window) for p in select.expressions) \
+            or any(isinstance(n.parent, exp.Filter) for n, _, _ in found) \
+            or (select.args.get("where") is not None
+                and scope.correlated(select.args["where"].this)):
+        raise _unsupported(found[0][2], place + " in a join, a window query, a correlated "
+                           "subquery or with FILTER")
+    inner, table = _row_source(sources[0], ctx)
+    keys = [] if table is None else [table.rowid] if table.rowid else [c.name for c in sorted(
+        (c for c in table.columns if c.pk), key=lambda c: c.pk)]
+    partition = [_unqualified(_group_key(select, t)) for t in
+                 (select.args["group"].expressions if select.args.get("group") else [])]
+    names: dict[tuple, str] = {}
+    for node, argument, collation in found:
+        key = (node.key, argument.sql().lower(), collation)
+        if key not in names:
+            names[key] = f"_hm{len(names)}"
+            value = _unqualified(strip(argument.copy()))
+            folded = _unqualified(_fold_operand(argument, collation, scope, ctx))
+            order = [exp.Ordered(this=exp.Is(this=value.copy(), expression=exp.Null())),
+                     exp.Ordered(this=folded, desc=isinstance(node, exp.Max))]
+            order.extend(exp.Ordered(this=exp.column(k)) for k in keys)
+            inner.append("expressions", exp.alias_(exp.Window(
+                this=exp.FirstValue(this=value), partition_by=[t.copy() for t in partition],
+                order=exp.Order(expressions=order)), names[key]))
+        column = exp.column(names[key])
+        node.replace(exp.Anonymous(this="ANY_VALUE", expressions=[column])
+                     if ctx.dialect == "postgres" else exp.Min(this=column))
+    where = select.args.get("where")
+    if where is not None:  # the windows see the rows the aggregate sees
+        inner.where(_unqualified(where.this.copy()), copy=False)
+        select.set("where", None)
+    if inner.parent is None:
+        sources[0].replace(exp.Subquery(this=inner, alias=exp.TableAlias(
+            this=exp.to_identifier(sources[0].alias_or_name))))
+
+
+def _row_source(source: exp.Expression, ctx: Context):
+    """(the SELECT that reads the source's rows, the table whose rowid orders them or None):
+    a derived table that reads one table's every column (as bare_columns.py builds) itself,
+    else a new `SELECT <all columns> FROM <source>` (a view, a CTE or a subquery has no rowid:
+    its rows that tie under the collation come in the engine's order)."""
+    table = ctx.catalog.table(source.name) if isinstance(source, exp.Table) else None
+    if table is not None:
+        columns = [exp.column(c.name) for c in table.columns]
+        if table.rowid is not None and table.rowid_alias is None:
+            columns.append(exp.column(table.rowid))
+        return exp.select(*columns).from_(source.copy()), table
+    anything = exp.select(exp.Star()).from_(source.copy())
+    if not isinstance(source, exp.Subquery) or not isinstance(source.this, exp.Select):
+        return anything, None
+    inner = source.this
+    inner_sources = _sources(inner)
+    if len(inner_sources) != 1 or not isinstance(inner_sources[0], exp.Table) \
+            or inner.args.get("joins") or any(inner.args.get(k) for k in (
+                "group", "distinct", "limit", "having", "order")):
+        return anything, None
+    table = ctx.catalog.table(inner_sources[0].name)
+    names = {p.name.lower() for p in inner.expressions if isinstance(p, exp.Column)}
+    if table is None or any(c.name.lower() not in names for c in table.columns):
+        return anything, None
+    return inner, table
+
+
+def _unqualified(node: exp.Expression) -> exp.Expression:
+    """The expression over the one source's columns without their qualifier (it moves inside
+    a derived table that reads the table under its own name)."""
+    for col in [node] if isinstance(node, exp.Column) else list(node.find_all(exp.Column)):
+        if col.table:
+            col.set("table", None)
+    return node
+
+
+def _enclosing_select(node: exp.Expression) -> exp.Expression | None:
+    holder = node.parent
+    while holder is not None and not isinstance(holder, exp.Select):
+        holder = holder.parent
+    return holder
+
+
+def _group_key(select: exp.Select, term: exp.Expression) -> exp.Expression:
+    """A GROUP BY term as an expression over the source rows (a position or a result column's
+    alias names that result column's expression)."""
+    if isinstance(term, exp.Literal) and not term.is_string and term.this.isdigit():
+        position = int(term.this)
+        if 0 < position <= len(select.expressions):
+            term = select.expressions[position - 1]
+    elif isinstance(term, exp.Column) and not term.table:
+        for projection in select.expressions:
+            if isinstance(projection, exp.Alias) and projection.alias.lower() == term.name.lower():
+                term = projection
+                break
+    return strip((term.this if isinstance(term, exp.Alias) else term).copy())
+
+
 def _unsupported(collation: str, place: str) -> NotSupportedError:
     return make_error(NotSupportedError, f"COLLATE {collation.upper()} in {place} is not "
                       "supported by heliosdb_sqlite")
@@ -447,6 +564,10 @@ def leftovers(tree: exp.Expression, ctx: Context) -> exp.Expression:
     look an unused collation's name up either). min() and max() compare with their argument's
     explicit collation, which the engine's min()/max() cannot take."""
     scope = _Scope(ctx.catalog)
+    if tree.find(exp.Min, exp.Max) is not None and (
+            tree.find(exp.Collate) is not None or _has_collated_columns(tree, ctx.catalog)):
+        for select in list(tree.find_all(exp.Select)):
+            _collated_extremes(select, scope, ctx)
     for node in tree.find_all(exp.Min, exp.Max):
         collation = scope.explicit(node.this)
         if collation not in (None, BINARY):

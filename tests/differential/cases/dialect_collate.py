@@ -128,6 +128,30 @@ CASES = [
         ("SELECT id FROM t AS a WHERE EXISTS (SELECT 1 FROM t AS b WHERE b.n = a.n AND b.id <> a.id)"
          " ORDER BY id"),
     ]),
+    Case("collate_min_max", [
+        T, T_FILL,
+        "SELECT min(n), max(n) FROM t",
+        "SELECT max(r), min(r) FROM t",
+        "SELECT min(name COLLATE NOCASE), max(name COLLATE NOCASE) FROM t",
+        "SELECT min(n COLLATE BINARY), max(n COLLATE BINARY) FROM t",
+        "SELECT min(n) FROM t WHERE id IN (1, 5)",
+        "SELECT max(n), max(r), count(*) FROM t WHERE id IN (2, 3)",
+        "SELECT min(n), max(n), count(*) FROM t WHERE id > 100",
+        "SELECT min(DISTINCT n) FROM t",
+        "SELECT max(n), id FROM t",
+    ]),
+    Case("collate_min_max_group_by", [
+        T, T_FILL,
+        "CREATE TABLE h (id INTEGER PRIMARY KEY, g INTEGER, v TEXT COLLATE NOCASE)",
+        "INSERT INTO h VALUES (1, 1, 'b'), (2, 1, 'B'), (3, 1, 'a'), (4, 2, 'A'), (5, 2, 'a'), "
+        "(6, 2, 'C'), (7, 2, 'c'), (8, 3, NULL)",
+        "SELECT g, min(v), max(v) FROM h GROUP BY g ORDER BY g",
+        "SELECT g, min(v), max(v) FROM h GROUP BY 1 ORDER BY 1",
+        "SELECT g, max(v) FROM h GROUP BY g HAVING max(v) = 'C' ORDER BY 1",
+        "SELECT g, max(v) AS m FROM h WHERE id <> 6 GROUP BY g ORDER BY m, g",
+        "SELECT n, max(r) FROM t GROUP BY n ORDER BY n",
+        "SELECT x, count(*) FROM (SELECT max(v) AS x FROM h GROUP BY g) GROUP BY x ORDER BY 1",
+    ]),
     Case("collate_unique_column", [
         "CREATE TABLE u (id INTEGER PRIMARY KEY, email TEXT UNIQUE COLLATE NOCASE)",
         "INSERT INTO u (email) VALUES ('A@x.org')",
