@@ -15,8 +15,7 @@ How a call is computed:
   (OperationalError). json() returns text already minified as it is, else the engine's print of
   it. json_insert(), json_set(), json_replace(), json_remove() and json_patch() raise
   NotSupportedError on run-time values.
-- json_each() and json_tree() (table-valued) raise NotSupportedError: the engine has no
-  set-returning functions.
+- json_each() and json_tree() (table-valued): see json_each.py.
 - sqlglot reads a path without its '$' ('a') as '$.a', so json_extract() accepts it where SQLite
   raises "JSON path error".
 
@@ -167,9 +166,8 @@ def json_calls(tree: E, ctx: Context) -> E:
     """SQLite's JSON1 calls and `->` / `->>` operators: a call over literals becomes SQLite's own
     answer; the others become plain calls by SQLite's name that sqlite_functions translates
     (`->` and `->>` by those names), their literal paths as SQLite's path text."""
-    for table in tree.find_all(exp.Table):
-        if isinstance(table.this, exp.Anonymous) and table.this.name.lower() in _TABLE_VALUED:
-            raise _unsupported(f"the table-valued function {table.this.name.lower()}()")
+    from .json_each import table_functions
+    table_functions(tree, ctx)
     _visit(tree)
     _outermost_values(tree)
     return tree
@@ -552,3 +550,7 @@ JSON_FUNCTIONS = {
     **{name: _run_time_only(name) for name in (
         "json_insert", "json_set", "json_replace", "json_remove", "json_patch")},
 }
+
+from .json_each import EACH_FUNCTIONS  # noqa: E402 - json_each builds on this module
+
+JSON_FUNCTIONS.update(EACH_FUNCTIONS)
