@@ -17,8 +17,10 @@ compares a folded form of its operands.
 """
 from __future__ import annotations
 
+import functools
 import string
 
+import sqlglot
 from sqlglot import exp
 
 from ..catalog import Catalog
@@ -51,6 +53,7 @@ class _Scope:
 
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
+        self._resolving: set[tuple[int, str]] = set()  # a recursive CTE reads itself
 
     def column(self, col: exp.Column) -> tuple[str | None, str | None]:
         """(collation or None, affinity or None) of the column a reference reads."""
@@ -83,17 +86,63 @@ class _Scope:
             if qualifier and qualifier != node.alias_or_name.lower():
                 continue
             if isinstance(node, exp.Table):
+                cte = _cte(node)
+                if cte is not None:
+                    found = self._query_column(cte.this, cte.alias_column_names, name)
+                    if found is not None:
+                        return found
+                    continue
+                view = _view_query(self.catalog, node.name)
+                if view is not None:
+                    found = self._query_column(*view, name)
+                    if found is not None:
+                        return found
+                    continue
                 table = self.catalog.relation(node.name)
                 column = table.column(name) if table is not None else None
                 if column is not None:
                     return (column.collate or "").lower() or BINARY, affinity(column.decltype)
-            elif isinstance(node, exp.Subquery) and isinstance(node.this, exp.Select):
-                for projection in node.this.expressions:
-                    if projection.alias_or_name.lower() == name:
-                        inner = projection.this if isinstance(projection, exp.Alias) else projection
-                        return (self.explicit(inner) or self.implicit(inner) or BINARY,
-                                self.affinity(inner))
+            elif isinstance(node, exp.Subquery):
+                found = self._query_column(node.this, [], name)
+                if found is not None:
+                    return found
         return None
+
+    def _query_column(self, query: exp.Expression, names: list[str], name: str):
+        """(collation, affinity) of a query's result column: a view's, a CTE's or a subquery's
+        column keeps the collation of the expression it shows; a compound's is the one of its
+        left-most SELECT whose expression has one (SQLite's multiSelectCollSeq: a column has
+        one, BINARY by default; another expression without COLLATE has none)."""
+        key = (id(query), name)
+        if key in self._resolving:
+            return None
+        self._resolving.add(key)
+        try:
+            position = [n.lower() for n in names].index(name) if names else None
+            if names and position is None:
+                return None
+            found = None
+            for select in _compound_selects(query):
+                projection = _projection(select, position, name)
+                if projection is None:
+                    if names or not any(isinstance(p, exp.Star) for p in select.expressions):
+                        continue
+                    inner = self._in_sources(select, "", name)  # SELECT * shows it as it is
+                    if inner is None:
+                        continue
+                    found = found or (None, inner[1])
+                    if inner[0] is not None:
+                        return inner[0], found[1]
+                    continue
+                found = found or (None, self.affinity(projection))
+                collation = self.explicit(projection) or self.implicit(projection)
+                if collation is not None:
+                    return collation, found[1]
+            return None if found is None else (BINARY, found[1])
+        except ValueError:
+            return None
+        finally:
+            self._resolving.discard(key)
 
     def explicit(self, node: exp.Expression) -> str | None:
         """The collation an explicit COLLATE in an operand gives it (the leftmost one wins)."""
@@ -144,6 +193,64 @@ class _Scope:
         return not isinstance(node, (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.Neg,
                                      exp.Count, exp.Sum, exp.Avg, exp.Length, exp.Predicate,
                                      exp.Null))
+
+
+def _cte(table: exp.Table) -> exp.CTE | None:
+    """The common table expression a FROM name reads, if one in scope has that name."""
+    if table.args.get("db"):
+        return None
+    name = table.name.lower()
+    holder = table.parent
+    while holder is not None:
+        with_ = holder.args.get("with_") or holder.args.get("with")
+        if with_ is not None:
+            for cte in with_.expressions:
+                if cte.alias.lower() == name:
+                    return cte
+        holder = holder.parent
+    return None
+
+
+def _view_query(catalog: Catalog, name: str) -> tuple[exp.Expression, list[str]] | None:
+    """A view's query as SQLite holds it (its stored CREATE VIEW text) and its column list."""
+    entry = catalog.entries.get(name.lower())
+    if entry is None or entry.type != "view":
+        return None
+    return _parsed_view(entry.sql)
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed_view(sql: str) -> tuple[exp.Expression, list[str]] | None:
+    try:
+        tree = sqlglot.parse_one(sql, read="sqlite")
+    except sqlglot.errors.ParseError:
+        return None
+    if not isinstance(tree, exp.Create) or tree.expression is None:
+        return None
+    names = [i.name for i in tree.this.expressions] if isinstance(tree.this, exp.Schema) else []
+    return tree.expression, names
+
+
+def _compound_selects(query: exp.Expression) -> list[exp.Select]:
+    """The SELECTs of a query, left-most first."""
+    if isinstance(query, exp.Subquery):
+        query = query.this
+    if isinstance(query, exp.SetOperation):
+        return _compound_selects(query.this) + _compound_selects(query.expression)
+    return [query] if isinstance(query, exp.Select) else []
+
+
+def _projection(select: exp.Select, position: int | None, name: str) -> exp.Expression | None:
+    """A SELECT's result column by position (a column list names them) or by name."""
+    projections = select.expressions
+    if position is not None:
+        if position >= len(projections) or any(isinstance(p, exp.Star) for p in projections):
+            return None
+        found = projections[position]
+    else:
+        found = next((p for p in projections if not isinstance(p, exp.Star)
+                      and p.alias_or_name.lower() == name), None)
+    return found.this if isinstance(found, exp.Alias) else found
 
 
 def _unwrap(node: exp.Expression) -> exp.Expression:
@@ -272,8 +379,12 @@ def _in_subquery(node: exp.In, query: exp.Expression, scope: _Scope, ctx: Contex
     node.set("this", _fold_operand(node.this, collation, scope, ctx))
 
 
-def _has_collated_columns(tree: exp.Expression, catalog: Catalog) -> bool:
+def _has_collated_columns(tree: exp.Expression, catalog: Catalog, depth: int = 0) -> bool:
     for table in tree.find_all(exp.Table):
+        view = _view_query(catalog, table.name) if depth < 8 else None
+        if view is not None and (view[0].find(exp.Collate) is not None
+                                 or _has_collated_columns(view[0], catalog, depth + 1)):
+            return True
         info = catalog.relation(table.name)
         if info is not None and any(c.collate and c.collate.lower() != BINARY
                                     for c in info.columns):
@@ -402,10 +513,31 @@ def grouping(tree: exp.Expression, catalog: Catalog, dialect: str) -> None:
             group.expressions[i].replace(_fold_operand(target, collation, scope, ctx))
             folded = True
         if folded:
+            _shown_group_values(select, scope, catalog)
             _fold_group_order(select, scope, ctx)
             having = select.args.get("having")
             if having is not None:  # a grouped column compared in HAVING is the folded key
                 _fold_comparisons(having, scope, ctx)
+
+
+def _shown_group_values(select: exp.Select, scope: _Scope, catalog: Catalog) -> None:
+    """A group's shown value is its first row's in scan order (bare_columns.py reads it by
+    rowid): a view, a CTE or a subquery has no rowid, so showing a collated grouped column read
+    from one is refused rather than shown from an arbitrary row."""
+    sources = _sources(select)
+    if len(sources) == 1 and isinstance(sources[0], exp.Table) and _cte(sources[0]) is None:
+        table = catalog.table(sources[0].name)
+        if table is not None and (table.rowid or table.without_rowid):
+            return
+    for projection in select.expressions:
+        for col in projection.find_all(exp.Column):
+            if col.find_ancestor(exp.AggFunc, exp.Subquery, exp.Select) is not select:
+                continue
+            collation = scope.column(col)[0]
+            if collation not in (None, BINARY) and scope.textual(col):
+                raise _unsupported(collation, "a GROUP BY or DISTINCT column shown from a view, "
+                                   "a CTE, a subquery or a join (SQLite shows the group's first "
+                                   "row in scan order)")
 
 
 def _grouped_collation(node: exp.Expression, scope: _Scope) -> str:

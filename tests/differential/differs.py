@@ -221,6 +221,11 @@ for _engine in ("binding", "repl", "daemon-nano"):
     DIFFERS[_engine]["collate_correlated_subquery"] = (
         "Nano evaluates a function of an outer query's column inside a subquery as NULL, so a "
         "collated comparison with an outer column stays BINARY")
+COLLATE_SHOWN = ("a NOCASE/RTRIM GROUP BY or DISTINCT column read from a view, CTE or subquery "
+                 "and shown raises NotSupportedError: SQLite shows the group's first row in scan "
+                 "order, and such a source has no rowid to find it by")
+for _engine in ("binding", "repl", "daemon-nano", "daemon-pg"):
+    DIFFERS[_engine]["collate_view_group_shown"] = COLLATE_SHOWN
 DIFFERS["repl"]["collate_window"] = (
     "the REPL's Nano refuses window functions here ('Window functions must be evaluated by "
     "WindowOperator, not row-by-row'), with or without COLLATE")

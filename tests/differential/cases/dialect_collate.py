@@ -143,8 +143,8 @@ CASES = [
     Case("collate_min_max_group_by", [
         T, T_FILL,
         "CREATE TABLE h (id INTEGER PRIMARY KEY, g INTEGER, v TEXT COLLATE NOCASE)",
-        "INSERT INTO h VALUES (1, 1, 'b'), (2, 1, 'B'), (3, 1, 'a'), (4, 2, 'A'), (5, 2, 'a'), "
-        "(6, 2, 'C'), (7, 2, 'c'), (8, 3, NULL)",
+        ("INSERT INTO h VALUES (1, 1, 'b'), (2, 1, 'B'), (3, 1, 'a'), (4, 2, 'A'), (5, 2, 'a'), "
+         "(6, 2, 'C'), (7, 2, 'c'), (8, 3, NULL)"),
         "SELECT g, min(v), max(v) FROM h GROUP BY g ORDER BY g",
         "SELECT g, min(v), max(v) FROM h GROUP BY 1 ORDER BY 1",
         "SELECT g, max(v) FROM h GROUP BY g HAVING max(v) = 'C' ORDER BY 1",
@@ -152,6 +152,40 @@ CASES = [
         "SELECT n, max(r) FROM t GROUP BY n ORDER BY n",
         "SELECT x, count(*) FROM (SELECT max(v) AS x FROM h GROUP BY g) GROUP BY x ORDER BY 1",
     ]),
+    Case("collate_view", [
+        T, T_FILL,
+        ("CREATE VIEW v AS SELECT id, n, r, name, n AS m, n || '' AS e, "
+         "name COLLATE NOCASE AS x FROM t"),
+        "CREATE VIEW vs AS SELECT * FROM t",
+        _commit,
+        "SELECT id FROM v WHERE n = 'a' ORDER BY id",
+        "SELECT id FROM v WHERE m = 'a' ORDER BY id",
+        "SELECT id FROM v WHERE e = 'a' ORDER BY id",
+        "SELECT id FROM v WHERE x = 'a' ORDER BY id",
+        "SELECT id FROM v WHERE r = 'x' ORDER BY id",
+        "SELECT id FROM v WHERE n IN ('A') ORDER BY id",
+        "SELECT id FROM vs WHERE n = 'B' ORDER BY id",
+        "SELECT id, n FROM v ORDER BY n, id",
+        "SELECT id FROM (SELECT * FROM v) WHERE n = 'A' ORDER BY id",
+        "SELECT min(n) = 'a', max(n) FROM v",
+        "SELECT count(*) FROM v GROUP BY n ORDER BY 1",
+    ]),
+    Case("collate_cte", [
+        T, T_FILL,
+        "WITH c AS (SELECT id, n FROM t) SELECT id FROM c WHERE n = 'a' ORDER BY id",
+        "WITH c(k, z) AS (SELECT id, n FROM t) SELECT k FROM c WHERE z = 'a' ORDER BY k",
+        ("WITH c AS (SELECT id, name COLLATE NOCASE AS z FROM t) SELECT id FROM c WHERE z = 'a' "
+         "ORDER BY id"),
+        "WITH c AS (SELECT id, name FROM t) SELECT id FROM c WHERE name = 'a' ORDER BY id",
+        "WITH c AS (SELECT id, r FROM t) SELECT id, r FROM c ORDER BY r, id",
+        ("WITH RECURSIVE c(x) AS (SELECT 'A' UNION ALL SELECT x || 'a' FROM c WHERE length(x) < 3) "
+         "SELECT x FROM c WHERE x = 'AA'"),
+    ]),
+    Case("collate_view_group_shown", [
+        T, T_FILL,
+        "CREATE VIEW v AS SELECT id, n FROM t",
+        "SELECT n, count(*) FROM v GROUP BY n ORDER BY 1",
+    ], messages=True),
     Case("collate_unique_column", [
         "CREATE TABLE u (id INTEGER PRIMARY KEY, email TEXT UNIQUE COLLATE NOCASE)",
         "INSERT INTO u (email) VALUES ('A@x.org')",
