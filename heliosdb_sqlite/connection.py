@@ -1188,9 +1188,7 @@ class _StepRun:
                     continue
                 if step.fail_if_rows is not None:
                     if result.rows:
-                        raise make_error(IntegrityError, step.fail_if_rows,
-                                         _GUARD_CODES.get(step.fail_if_rows[:5],
-                                                          "SQLITE_CONSTRAINT_UNIQUE"))
+                        raise make_error(IntegrityError, step.fail_if_rows, step.fail_code)
                     continue
                 if step.new_row:
                     settled = previous_returned > 0
@@ -1302,9 +1300,6 @@ VARIABLE_LIMIT = 9  # SQLITE_LIMIT_VARIABLE_NUMBER
 
 
 _MISSING = re.compile(r"no such (?:table|column|index|view)|object already exists")
-# a step guard's error code, by its message's first word (rewrite/update.py's guards)
-_GUARD_CODES = {"NOT N": "SQLITE_CONSTRAINT_NOTNULL", "CHECK": "SQLITE_CONSTRAINT_CHECK",
-                "datat": "SQLITE_MISMATCH"}
 
 
 def _keeps_earlier_rows(plan: Plan, exc: BaseException) -> bool:

@@ -23,6 +23,7 @@ class Step:
     returns_rows: bool
     counts: bool = True  # its affected rows are the statement's (not REPLACE's deletes)
     fail_if_rows: str | None = None  # a guard: IntegrityError with this message if rows return
+    fail_code: str = "SQLITE_CONSTRAINT_UNIQUE"  # ... and this SQLite error code
     only_if_prev_empty: bool = False  # an upsert's UPDATE: runs when the INSERT did nothing
     # A VALUES row carried out by its own steps (later rows see earlier ones) starts here: its
     # automatic rowid is drawn once for all its steps, and given back if the row goes nowhere

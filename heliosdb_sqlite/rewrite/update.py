@@ -66,14 +66,15 @@ def plan_update_or(tree: exp.Update, algorithm: str, table: Table, catalog, dial
     if table.rowid is not None and table.rowid.lower() in sets:
         # SQLite cannot store a NULL rowid whatever the algorithm (it fails as ABORT)
         steps.append(_check(table, this_row, _is_null(sets[table.rowid.lower()]), "ABORT",
-                            "datatype mismatch", catalog, dialect))
+                            "datatype mismatch", "SQLITE_MISMATCH", catalog, dialect))
     for column in not_null:
         steps.append(_check(table, this_row, _is_null(sets[column.name.lower()]), algorithm,
                             f"NOT NULL constraint failed: {table.name}.{column.name}",
-                            catalog, dialect))
+                            "SQLITE_CONSTRAINT_NOTNULL", catalog, dialect))
     for label, check in _checks(table, catalog, sets):
         steps.append(_check(table, this_row, exp.not_(exp.paren(check)), algorithm,
-                            f"CHECK constraint failed: {label}", catalog, dialect))
+                            f"CHECK constraint failed: {label}", "SQLITE_CONSTRAINT_CHECK",
+                            catalog, dialect))
     if algorithm == "REPLACE":
         if keys:
             steps.extend(_replace_conflicts(table, values, keys, this_row, catalog, dialect))
@@ -82,7 +83,7 @@ def plan_update_or(tree: exp.Update, algorithm: str, table: Table, catalog, dial
             steps.append(_check(table, _other_rows(this_row, values, key), None, algorithm,
                                 "UNIQUE constraint failed: " + ", ".join(
                                     f"{table.name}.{_column_name(table, c)}" for c in key),
-                                catalog, dialect))
+                                "SQLITE_CONSTRAINT_UNIQUE", catalog, dialect))
     if not steps and not defaulted:
         return None
     steps.append(_row_update(tree, table, sets, this_row, algorithm == "IGNORE", catalog, dialect))
@@ -190,15 +191,17 @@ def _checks(table: Table, catalog, sets: dict):
 
 
 def _check(table: Table, where: exp.Expression, violation: exp.Expression | None,
-           algorithm: str, message: str, catalog, dialect: str) -> Step:
+           algorithm: str, message: str, code: str, catalog, dialect: str) -> Step:
     """A query that returns a row when the row's new values break a constraint: IGNORE skips
-    the row, FAIL, REPLACE (for NOT NULL and CHECK) and ABORT raise `message`."""
+    the row, FAIL, REPLACE (for NOT NULL and CHECK) and ABORT raise `message` (IntegrityError
+    with SQLite's error `code`)."""
     condition = where.copy() if violation is None else exp.and_(where.copy(), violation)
     probe = exp.select(exp.Literal.number(1)).from_(table.name).where(condition).limit(1)
     if algorithm == "IGNORE":
         return _finish(probe, catalog, dialect, True, counts=False, probe=True,
                        unless_settled=True)
-    return _finish(probe, catalog, dialect, True, counts=False, fail_if_rows=message)
+    return _finish(probe, catalog, dialect, True, counts=False, fail_if_rows=message,
+                   fail_code=code)
 
 
 def _replace_conflicts(table: Table, values: dict, keys, this_row, catalog,

@@ -32,6 +32,10 @@ def _error_code_attrs(sql_setup, sql):
     return step
 
 
+_GUARDED = "CREATE TABLE t (a INTEGER PRIMARY KEY, b NOT NULL CHECK (b > 0), u UNIQUE)"
+_GUARDED_FILL = "INSERT INTO t VALUES (1, 1, 1), (2, 2, 2)"
+
+
 def _usable_after_error(conn, module):
     conn.execute("CREATE TABLE t (k INTEGER PRIMARY KEY)")
     conn.execute("INSERT INTO t VALUES (1)")
@@ -260,6 +264,14 @@ CASES = [
     Case("errors_sqlite_errorcode_not_null", [
         _error_code_attrs(["CREATE TABLE t (k NOT NULL)"], "INSERT INTO t VALUES (NULL)"),
     ]),
+    # UPDATE OR FAIL checks each row itself (rewrite/update.py): each guard carries its code
+    Case("errors_sqlite_errorcode_update_or_fail", [_GUARDED, _GUARDED_FILL] + [
+        _error_code_attrs([], sql)
+        for sql in ("UPDATE OR FAIL t SET b = NULL WHERE a = 1",
+                    "UPDATE OR FAIL t SET b = -1 WHERE a = 1",
+                    "UPDATE OR FAIL t SET a = NULL WHERE a = 1",
+                    "UPDATE OR FAIL t SET u = 2 WHERE a = 1")
+    ] + ["SELECT * FROM t ORDER BY a"]),
     Case("errors_sqlite_errorcode_no_table", [
         _error_code_attrs([], "SELECT * FROM nope"),
     ]),
