@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Context, Decimal
 
@@ -110,15 +111,10 @@ def _pad(value: E, width: int | None, left: bool, fill: str = " ") -> E:
 
 
 def _integer(arg: E | None) -> E:
-    """The argument as SQLite's printf reads an integer: a real truncated, NULL as 0."""
+    """The argument as SQLite's printf reads an integer: a real truncated, NULL as 0 (on
+    PostgreSQL; Nano reads it in _read)."""
     if arg is None:
         return exp.Literal.number(0)
-    ok, value = constant_value(arg)
-    if ok:
-        if isinstance(value, str):
-            raise unsupported("printf() of a text constant as an integer alongside "
-                              "non-constant arguments")
-        return lit(int(value or 0))
     truncated = cast(fn("trunc", cast(text(arg), "DOUBLE PRECISION")), "BIGINT")
     return case([(is_null(arg), exp.Literal.number(0)),
                  (type_is(arg, *INTEGER_TYPES), cast(arg.copy(), "BIGINT")),
@@ -130,21 +126,53 @@ _INTEGER_PREFIX = r"^\s*[-+]?[0-9]+"
 
 def _text_integer(arg: E) -> E:
     """A text read as an integer the way SQLite reads one: its leading integer ('12abc' is 12,
-    ' -7.9' is -7), 0 when it does not start with one. PostgreSQL cuts the prefix with a
-    regular expression; Nano has none that extracts, so there a text that is not a number
-    alone (spaces around) fails the statement, naming the value."""
-    value = text(arg)
+    ' -7.9' is -7), 0 when it does not start with one (PostgreSQL cuts the prefix with a
+    regular expression)."""
+    return cast(fn("coalesce", fn("substring", text(arg), exp.Literal.string(_INTEGER_PREFIX)),
+                   exp.Literal.string("0")), "BIGINT")
+
+
+def _zero(spec: Spec) -> E:
+    """SPEC's text of a 0 argument, as SQLite writes it."""
+    precision = "" if spec.precision is None else f".{spec.precision}"
+    own = f"%{spec.flags}{spec.width or ''}{precision}{spec.kind}"
+    return lit(ask("SELECT printf(?, ?)", (own, 0)))
+
+
+def _read(spec: Spec, arg: E, build: Callable[[E], E]) -> E:
+    """BUILD over the argument as SQLite's printf reads a number for SPEC: a double for %f,
+    else a 64-bit integer (a real truncated); NULL as 0, a text by its leading number ('12.5abc'
+    is 12.5, 'abc' 0).
+
+    BUILD copies its value many times and the engines have no way to name a value inside an
+    expression (Nano evaluates an outer column inside a scalar subquery as NULL), so the value
+    it is given is a cast of the argument's text, never the test of its type: on Nano a text is
+    matched by a regular expression (Nano compiles one at each evaluation, about 0.1 ms) once,
+    in a CASE around BUILD. Nano has no regular expression that extracts, so there a text with
+    characters after its number fails the statement naming it; PostgreSQL cuts the prefix."""
+    real = spec.kind == "f"
     if _pg():
-        return cast(fn("coalesce", fn("substring", value, exp.Literal.string(_INTEGER_PREFIX)),
-                       exp.Literal.string("0")), "BIGINT")
+        return build(_real(arg) if real else _integer(arg))
+    as_text = fn("coalesce", text(arg), exp.Literal.string("0"))
+    prefix = _REAL_PREFIX if real else _INTEGER_PREFIX
+    whole = prefix + (r"\s*$" if real else r"(\.[0-9]*)?\s*$")
+
     def matches(pattern: str) -> E:
-        return exp.RegexpLike(this=value.copy(), expression=exp.Literal.string(pattern))
-    return case([
-        (matches(_INTEGER_PREFIX + r"(\.[0-9]*)?\s*$"),
-         cast(fn("trunc", cast(value.copy(), "DOUBLE PRECISION")), "BIGINT")),
-        (exp.Not(this=matches(_INTEGER_PREFIX)), exp.Literal.number(0)),
-    ], failure("printf() %d of a text with characters after its number on HeliosDB Nano",
-               about=value))
+        return exp.RegexpLike(this=as_text.copy(), expression=exp.Literal.string(pattern))
+    as_double = cast(as_text.copy(), "DOUBLE PRECISION")
+    value = as_double if real else case(
+        [(type_is(arg, *INTEGER_TYPES), fn("coalesce", cast(arg.copy(), "BIGINT"),
+                                           exp.Literal.number(0)))],
+        cast(fn("trunc", as_double), "BIGINT"))
+    # an integer flag, not a boolean CASE: the SQLite-to-engine transforms rewrite a boolean
+    # CASE into a comparison with 0
+    not_a_number = exp.EQ(this=case([(type_is(arg, *TEXT_TYPES), case(
+        [(matches(whole), exp.Literal.number(0))], exp.Literal.number(1)))],
+        exp.Literal.number(0)), expression=exp.Literal.number(1))
+    from_text = case([(exp.Not(this=matches(prefix)), _zero(spec))],
+                     failure(f"printf() %{spec.kind} of a text with characters after its number "
+                             "on HeliosDB Nano", "TEXT", as_text))
+    return case([(not_a_number, from_text)], build(value))
 
 
 def _decimal(spec: Spec, arg: E | None) -> E:
@@ -152,7 +180,18 @@ def _decimal(spec: Spec, arg: E | None) -> E:
     if "," in spec.flags:
         raise unsupported(f"printf() specifier {spec.source} (thousands separators) with a "
                           "non-constant argument")
-    value = _integer(arg)
+    if arg is None:
+        return _zero(spec)
+    ok, value = constant_value(arg)
+    if ok:
+        if isinstance(value, str):
+            raise unsupported("printf() of a text constant as an integer alongside "
+                              "non-constant arguments")
+        return _decimal_of(spec, lit(int(value or 0)))
+    return _read(spec, arg, lambda v: _decimal_of(spec, v))
+
+
+def _decimal_of(spec: Spec, value: E) -> E:
     negative = exp.LT(this=value.copy(), expression=exp.Literal.number(0))
     plus = "+" if "+" in spec.flags else " " if " " in spec.flags else ""
     sign = case([(negative, exp.Literal.string("-"))], exp.Literal.string(plus))
@@ -204,23 +243,12 @@ _REAL_PREFIX = r"^\s*[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
 
 
 def _real(arg: E) -> E:
-    """The non-constant argument as SQLite's printf reads a double: NULL as 0.0, an integer
-    converted, a text by its leading number ('12.5abc' is 12.5, 'abc' 0.0; on Nano, as for %d,
-    only a text that is a number alone, else the statement fails naming it)."""
-    # one expression per engine, no CASE on NULL: the value's text, NULL's as '0'
+    """The argument as SQLite's printf reads a double, on PostgreSQL: NULL as 0.0, an integer
+    converted, a text by its leading number ('12.5abc' is 12.5, 'abc' 0.0). One expression, no
+    CASE on the type: PostgreSQL checks every branch's casts against the column's type."""
     as_text = fn("coalesce", text(arg), exp.Literal.string("0"))
-    if _pg():
-        return cast(fn("coalesce", fn("substring", as_text, exp.Literal.string(_REAL_PREFIX)),
-                       exp.Literal.string("0")), "DOUBLE PRECISION")
-
-    def matches(pattern: str) -> E:
-        return exp.RegexpLike(this=as_text.copy(), expression=exp.Literal.string(pattern))
-    from_text = case([
-        (matches(_REAL_PREFIX + r"\s*$"), cast(as_text.copy(), "DOUBLE PRECISION")),
-        (exp.Not(this=matches(_REAL_PREFIX)), lit(0.0)),
-    ], failure("printf() %f of a text with characters after its number on HeliosDB Nano",
-               "DOUBLE PRECISION", as_text))
-    return case([(type_is(arg, *TEXT_TYPES), from_text)], cast(as_text.copy(), "DOUBLE PRECISION"))
+    return cast(fn("coalesce", fn("substring", as_text, exp.Literal.string(_REAL_PREFIX)),
+                   exp.Literal.string("0")), "DOUBLE PRECISION")
 
 
 # SQLite 3.40 (printf.c, etFLOAT) adds a rounder 0.5e-P to the value, plus value * 3e-16 when
@@ -304,7 +332,10 @@ def _fixed(spec: Spec, arg: E | None) -> E:
         # PostgreSQL never meets a failure() it would evaluate while planning
         own = f"%{spec.flags}{spec.width or ''}.{p}f"
         return lit(ask("SELECT printf(?, ?)", (own, value)))
-    x = _real(arg)
+    return _read(spec, arg, lambda x: _fixed_of(spec, p, x, arg))
+
+
+def _fixed_of(spec: Spec, p: int, x: E, arg: E) -> E:
     low, high = _digits(x, p, True), _digits(x, p, False)
     if p:
         # Nano writes a zero NUMERIC as '0' whatever its scale; PostgreSQL as '0.00'
