@@ -317,6 +317,8 @@ def comparisons(tree: exp.Expression, ctx: Context) -> exp.Expression:
     are folded when it is not BINARY and an operand may hold text."""
     if tree.find(exp.Collate) is None and not _has_collated_columns(tree, ctx.catalog):
         return tree
+    if tree.find(exp.SetOperation) is not None:
+        _compounds(tree, ctx)
     _fold_comparisons(tree, _Scope(ctx.catalog), ctx)
     return tree
 
@@ -434,8 +436,11 @@ def sort_keys(tree: exp.Expression, ctx: Context) -> exp.Expression:
             for ordered in order.expressions:
                 _fold_term(ordered, "this", scope, ctx)
             continue
+        if isinstance(select, exp.SetOperation):
+            _compound_order(select, order, scope)
+            continue
         if not isinstance(select, exp.Select):
-            _strip_or_refuse(order, "an aggregate's or compound query's ORDER BY", scope)
+            _strip_or_refuse(order, "an aggregate's ORDER BY", scope)
             continue
         folded = False
         for ordered in order.expressions:
@@ -448,6 +453,64 @@ def sort_keys(tree: exp.Expression, ctx: Context) -> exp.Expression:
         if folded:
             _scan_order_ties(select, order, ctx)
     return tree
+
+
+def _compound_collations(compound: exp.SetOperation, scope: _Scope) -> list[str]:
+    """Each result column's collation in a compound SELECT: the one of the left-most SELECT
+    whose expression has one (SQLite's multiSelectCollSeq), BINARY when none has, and BINARY
+    for a column no SELECT may hold text in."""
+    selects = _compound_selects(compound)
+    width = len(selects[0].expressions) if selects else 0
+    found = []
+    for i in range(width):
+        collation, textual = None, False
+        for select in selects:
+            if i >= len(select.expressions):
+                continue
+            projection = select.expressions[i]
+            projection = projection.this if isinstance(projection, exp.Alias) else projection
+            textual = textual or scope.textual(projection)
+            collation = collation or scope.explicit(projection) or scope.implicit(projection)
+        found.append(collation if collation is not None and textual else BINARY)
+    return found
+
+
+def _compounds(tree: exp.Expression, ctx: Context) -> None:
+    """UNION, INTERSECT and EXCEPT compare rows with each result column's collation (see
+    _compound_collations). The engine compares them binary, and which of the rows equal under
+    a NOCASE/RTRIM collation SQLite keeps depends on its algorithm (the last one in a temporary
+    index without ORDER BY, a merge with it), so such a de-duplication is refused."""
+    scope = _Scope(ctx.catalog)
+    for compound in tree.find_all(exp.SetOperation):
+        if isinstance(compound, exp.Union) and not compound.args.get("distinct"):
+            continue
+        for collation in _compound_collations(compound, scope):
+            if collation != BINARY:
+                raise _unsupported(collation, f"the de-duplication of {compound.key.upper()}")
+
+
+def _compound_order(compound: exp.SetOperation, order: exp.Order, scope: _Scope) -> None:
+    """A compound's ORDER BY term names a result column (by position or name) and sorts with
+    its explicit COLLATE or that column's collation; the engine sorts a compound by its result
+    columns only, binary, so a collated term is refused."""
+    collations = _compound_collations(compound, scope)
+    selects = _compound_selects(compound)
+    names = [p.alias_or_name.lower() for p in selects[0].expressions] if selects else []
+    for ordered in order.expressions:
+        term = ordered.this
+        collation = scope.explicit(term)
+        target = term.this if isinstance(term, exp.Collate) else term
+        if collation is None:
+            index = None
+            if isinstance(target, exp.Literal) and not target.is_string and target.this.isdigit():
+                index = int(target.this) - 1
+            elif isinstance(target, exp.Column) and target.name.lower() in names:
+                index = names.index(target.name.lower())
+            if index is not None and 0 <= index < len(collations):
+                collation = collations[index]
+        if collation not in (None, BINARY):
+            raise _unsupported(collation, "a compound query's ORDER BY")
+        ordered.set("this", strip(term))
 
 
 def _fold_term(holder: exp.Expression, key: str, scope: _Scope, ctx: Context) -> None:
