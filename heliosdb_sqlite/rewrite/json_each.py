@@ -132,7 +132,9 @@ def _series(select: exp.Select, source: exp.Table, args: list[E], ctx: Context) 
             col.replace(column(col.name.lower()))
     below = exp.LT(this=index.copy(),
                    expression=_fn("json_each_count", doc.copy(), path.copy()))
-    select.where(below, copy=False)
+    # first: where the engine stops at a false conjunct, the columns are never built past the end
+    where = select.args.get("where")
+    select.set("where", exp.Where(this=exp.and_(below, where.this) if where else below))
 
 
 def _expand_stars(select: exp.Select, alias: str, others: list[E]) -> None:
@@ -184,7 +186,8 @@ def _count(args: list[E]) -> E:
     """json_each_count(doc, path): the number of rows, failing past LIMIT."""
     n = _member_count(_document(args))
     beyond = exp.GT(this=n.copy(), expression=exp.Literal.number(LIMIT))
-    refused = failure(f"json_each() of a document with more than {LIMIT} members")
+    # `about`: PostgreSQL would otherwise compute the failing cast of a constant while planning
+    refused = failure(f"json_each() of a document with more than {LIMIT} members", about=n.copy())
     return exp.Case(ifs=[exp.If(this=beyond, true=refused)], default=n)
 
 
@@ -212,7 +215,8 @@ def _column(args: list[E]) -> E:
         return _s(args[2].this)
     if name == "key":
         # the text branch first: a Nano server describes a CASE column by its first branch
-        return json1._simple_case(kind, [("object", key), ("array", i.copy())], None)
+        index = json1._cast(i.copy(), "TEXT") if json1._pg() else i.copy()  # one type per column
+        return json1._simple_case(kind, [("object", key), ("array", index)], None)
     if name == "fullkey":
         plain = exp.RegexpLike(this=key.copy(), expression=_s("^[A-Za-z][A-Za-z0-9]*$"))
         label = exp.Case(ifs=[exp.If(this=plain, true=key.copy())],
