@@ -142,7 +142,19 @@ DIFFERS["daemon-nano"]["scalar_min_max_likely"] = TEXT_DESCRIBED + " (min()/max(
 JSONB_PRINTS = ("Nano's JSONB keeps an object as a sorted map: an object or array read from a stored "
                 "document comes back with its keys sorted, a duplicate key's last value, and reals "
                 "re-printed (2e2 as 200.0), unless json() is given text already minified")
-JSON_TABLE_VALUED = "json_each() and json_tree() raise NotSupportedError (no table-valued form)"
+JSON_EACH_SORTED = ("json_each() of a stored or bound object lists its members in JSONB's order: keys "
+                    "sorted, a duplicate key's last value only (SQLite: the text's order)")
+JSON_EACH_ID = ("json_each() of a run-time value refuses its id column (SQLite's internal node "
+                "number), so SELECT * too, with NotSupportedError")
+JSON_TREE_RUN_TIME = "json_tree() of a run-time value raises NotSupportedError (literals only)"
+JSON_EACH_EMPTY = "an empty json_each() result carries no column names on the binding"
+JSON_EACH_EXISTS = ("Nano 4.31 evaluates a function of an outer column inside a correlated subquery as "
+                    "NULL (SELECT (SELECT length(t.j) FROM u) FROM t), so json_each(t.col) in EXISTS "
+                    "finds no rows")
+JSON_EACH_SERVER_TYPES = ("a Nano server describes a UNION or CASE column by its first row or branch: "
+                          "json_each()'s mixed value/key/parent columns arrive as text")
+JSON_EACH_PG_TYPES = ("PostgreSQL columns have one type: json_each()'s mixed value/key/atom/parent "
+                      "columns arrive as text")
 JSON_MODIFY = ("json_set()/json_insert()/json_replace()/json_remove()/json_patch() of a stored "
                "document raise NotSupportedError (computed only over literals)")
 JSON_PG_TEXT = ("PostgreSQL expressions have one type per column: a JSON value that json_extract() "
@@ -151,10 +163,21 @@ JSON_PG_TEXT = ("PostgreSQL expressions have one type per column: a JSON value t
 JSON_PG_REALS = ("PostgreSQL prints a real that is a whole number without SQLite's '.0' in JSON "
                  "text (1e10 as 10000000000)")
 for _engine in ("binding", "repl", "daemon-nano", "daemon-pg"):
-    DIFFERS[_engine]["json_table_valued"] = JSON_TABLE_VALUED
     DIFFERS[_engine]["json_column_modify"] = JSON_MODIFY
+    DIFFERS[_engine]["json_each_run_time_id"] = JSON_EACH_ID
+    DIFFERS[_engine]["json_tree_column"] = JSON_TREE_RUN_TIME
 for _engine in ("binding", "repl", "daemon-nano"):
+    DIFFERS[_engine]["json_each_correlated_exists"] = JSON_EACH_EXISTS
     DIFFERS[_engine]["json_column_unsorted_keys"] = JSONB_PRINTS
+    DIFFERS[_engine]["json_each_column_object_order"] = JSON_EACH_SORTED
+DIFFERS["binding"]["json_each_literal_empty"] = JSON_EACH_EMPTY
+for _case in ("json_each_literal", "json_each_parameter", "json_each_column_join", "json_tree_literal",
+              "json_table_valued"):
+    DIFFERS["daemon-nano"][_case] = JSON_EACH_SERVER_TYPES
+for _case in ("json_each_literal", "json_each_parameter", "json_each_in_subquery",
+              "json_each_column_join", "json_each_column_object_order", "json_tree_literal",
+              "json_table_valued"):
+    DIFFERS["daemon-pg"][_case] = JSON_EACH_PG_TYPES
 DIFFERS["daemon-pg"].update({
     "json_column_filters": JSON_PG_TEXT,
     "json_column_build": JSON_PG_REALS,
