@@ -551,6 +551,7 @@ JSON_FUNCTIONS = {
         "json_insert", "json_set", "json_replace", "json_remove", "json_patch")},
 }
 
-from .json_each import EACH_FUNCTIONS  # noqa: E402 - json_each builds on this module
+# at the end: json_each builds on this module
+from .json_each import EACH_FUNCTIONS
 
 JSON_FUNCTIONS.update(EACH_FUNCTIONS)

@@ -241,4 +241,5 @@ def _column(args: list[E]) -> E:
 
 EACH_FUNCTIONS = {"json_each_column": _column, "json_each_count": _count}
 
-from .scalars import failure  # noqa: E402 - scalars imports the function table at load
+# at the end: scalars imports the function table at load
+from .scalars import failure
