@@ -231,8 +231,23 @@ def dynamic_value(value: Any) -> Any:
     return value
 
 
-# What a parameter bound to a given place becomes: a column of an affinity, or LIMIT/OFFSET.
-COERCIONS: dict[str, Callable[[Any], Any]] = {
+class _Coercions(dict):
+    """The coercions by kind. A LIKE or GLOB pattern's kind (`like`, `like:<escape>`, `glob`:
+    one per escape character) is made the first time a plan names it."""
+
+    def __missing__(self, kind: str) -> Callable[[Any], Any]:
+        from .rewrite.patterns import pattern_coercion  # rewrite/ reads this module
+
+        coerce = pattern_coercion(kind)
+        if coerce is None:
+            raise KeyError(kind)
+        self[kind] = coerce
+        return coerce
+
+
+# What a parameter bound to a given place becomes: a column of an affinity, LIMIT/OFFSET, or
+# the pattern of a LIKE or GLOB (its regular expression, rewrite/patterns.py).
+COERCIONS: dict[str, Callable[[Any], Any]] = _Coercions({
     "DYNAMIC": _dynamic,
     "DYNAMIC_NUMERIC": _dynamic_numeric,
     "INTEGER": lambda v: _numeric(v, real=False),
@@ -241,4 +256,4 @@ COERCIONS: dict[str, Callable[[Any], Any]] = {
     "TEXT": _text,
     "limit": _limit,
     "offset": _offset,
-}
+})

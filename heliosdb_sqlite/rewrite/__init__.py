@@ -133,9 +133,10 @@ def _dispatch(verb: str, sql: str, text: str, tokens: list[Token], params: Param
             return Plan(verb, params, steps, result_shape, touches=table, coercions=coercions,
                         source=source, atomic=True, keeps_earlier_rows=algorithm == "FAIL",
                         schema_version=version)
-        ctx = Context(catalog, dialect)
+        ctx = Context(catalog, dialect, coercions=[])
         tree = apply(tree, ctx)
         step = Step(engine_sql(tree), tuple(ctx.params), returning)
+        coercions += tuple(ctx.coercions)
         return Plan(verb, params, (step,), result_shape, touches=table, coercions=coercions,
                     batch=not returning, rollback_on_conflict=rollback_on_conflict,
                     schema_version=version)
@@ -153,8 +154,9 @@ def _query(verb, tree, sql, tokens, params, catalog, dialect) -> Plan:
     bare_columns(tree, catalog, dialect)
     having_filters(tree, catalog, dialect)
     unresolved = _names_unknown_table(tree, catalog)
-    ctx = Context(catalog, dialect)
+    ctx = Context(catalog, dialect, coercions=[])
     tree = apply(tree, ctx)
+    coercions += tuple(ctx.coercions)
     grouped_outer(tree, catalog, dialect)  # after the transforms: it reads the engine's form (having.py)
     result_shape = json1.decoded_shape(tree, result_shape)
     step = Step(engine_sql(tree), tuple(ctx.params), True)

@@ -14,11 +14,21 @@ SQLite's rules kept (func.c patternCompare):
   is a range unless `-` is first or last (a range from high to low holds nothing), no escape
   character; a class left open matches nothing.
 A NULL operand gives NULL: the engine's `~` does too.
+
+A pattern given as a parameter (`x LIKE ?`, `x GLOB ?`) is matched the same way: the statement
+says `x ~ $n` and the bound value becomes its regular expression at bind time (a coercion of kind
+`like`, `like:<escape>` or `glob`, which values.COERCIONS makes on first use). Any other
+pattern known only at run time (a column, an expression) goes to the engine's ILIKE (LIKE) or
+LIKE (GLOB, which then takes no class), with newlines made a character Nano's `%` matches.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from sqlglot import exp
 
+from ..values import float_text
 from .transforms_base import Context
 
 FLAGS = "(?s)"
@@ -116,6 +126,83 @@ def _glob_class(pattern: str, i: int) -> tuple[str | None, int]:
     return "[" + ("^" if invert else "") + "".join(members) + "]", i + 1
 
 
+LIKE_KIND = "like"
+GLOB_KIND = "glob"
+
+
+def like_kind(escape: str | None) -> str:
+    """The coercion kind of a LIKE pattern parameter with this ESCAPE character (None: none)."""
+    return LIKE_KIND if escape is None else f"{LIKE_KIND}:{escape}"
+
+
+def pattern_coercion(kind: str) -> Callable[[Any], Any] | None:
+    """The coercion of a pattern kind: a bound value to the regular expression it stands for
+    (None for a kind that is not a pattern's)."""
+    if kind == GLOB_KIND:
+        return lambda value: _bound_regex(value, glob_regex)
+    if kind == LIKE_KIND:
+        return lambda value: _bound_regex(value, like_regex, None)
+    if kind.startswith(LIKE_KIND + ":") and len(kind) == len(LIKE_KIND) + 2:
+        escape = kind[-1]
+        return lambda value: _bound_regex(value, like_regex, escape)
+    return None
+
+
+def _bound_regex(value: Any, regex: Callable[..., str], *escape: str | None) -> str | None:
+    """SQLite reads a pattern by its text: an integer's digits, a real as SQLite prints it.
+    NULL stays NULL (no match is known). SQLite (built, as here, with LIKE_DOESNT_MATCH_BLOBS)
+    says a blob pattern matches nothing."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        text = value
+    elif isinstance(value, (bytes, bytearray, memoryview)):
+        return NEVER
+    elif isinstance(value, float):
+        if value != value:  # noqa: PLR0124 - NaN, which binds as NULL
+            return None
+        text = float_text(value)
+    else:
+        text = str(int(value))
+    return regex(text, *escape)
+
+
+def pattern_params(tree: exp.Expression) -> dict[int, str]:
+    """The parameters whose every use is the pattern of a LIKE (with one ESCAPE character or
+    none) or of a GLOB, with the coercion kind for them. A parameter used anywhere else too (its
+    value also means itself there), or as a pattern of two kinds, is left out: its value is one
+    for all its places."""
+    kinds: dict[int, str | None] = {}
+    for ph in tree.find_all(exp.Placeholder):
+        name = ph.name
+        if not (name[:1] == "p" and name[1:].isdigit()):
+            continue
+        index = int(name[1:])
+        kind = _use_kind(ph)
+        if kinds.get(index, kind) != kind:
+            kind = None
+        kinds[index] = kind
+    return {index: kind for index, kind in kinds.items() if kind is not None}
+
+
+def _use_kind(ph: exp.Placeholder) -> str | None:
+    """The pattern kind of this use of a parameter; None when it is not a pattern."""
+    parent = ph.parent
+    if ph.arg_key != "expression":
+        return None
+    if isinstance(parent, exp.Glob):
+        return GLOB_KIND
+    if not isinstance(parent, exp.Like):
+        return None
+    holder = parent.parent
+    if not isinstance(holder, exp.Escape) or holder.this is not parent:
+        return like_kind(None)
+    escape = holder.expression
+    if isinstance(escape, exp.Literal) and escape.is_string and len(escape.this) == 1:
+        return like_kind(escape.this)
+    return None  # ESCAPE NULL, a run-time or a malformed escape: decided where LIKE is
+
+
 def as_text(node: exp.Expression) -> exp.Expression:
     """SQLite matches any value by its text; the engines' `~` takes text only."""
     if isinstance(node, exp.Literal) and node.is_string:
@@ -133,42 +220,78 @@ def matches(subject: exp.Expression, regex: exp.Expression, negate: bool) -> exp
     return exp.Paren(this=node)
 
 
-def _replace(node: exp.Expression, old: str, new: str) -> exp.Expression:
-    return exp.Anonymous(this="REPLACE", expressions=[node, exp.Literal.string(old),
-                                                      exp.Literal.string(new)])
+def replace(node: exp.Expression, old: exp.Expression | str,
+            new: exp.Expression | str) -> exp.Expression:
+    """REPLACE(node, old, new); a str is a string literal."""
+    old = exp.Literal.string(old) if isinstance(old, str) else old
+    new = exp.Literal.string(new) if isinstance(new, str) else new
+    return exp.Anonymous(this="REPLACE", expressions=[node, old, new])
 
 
-# characters a run-time GLOB pattern may hold that are special in a regular expression, with
-# their literal spelling; `\\` first, so the escapes added after it stay escapes
-_RUNTIME_SPECIAL = "\\.+()[]{}|^$"
+# What a newline becomes in both operands of Nano's LIKE and ILIKE, whose `%` and `_` never
+# match a newline (as U&'' escapes): U+FFFF, a noncharacter, which text holds only by mistake,
+# so a pattern's newline matches nothing else.
+_NEWLINE, _NEWLINE_STAND_IN = "\\000a", "\\ffff"
 
 
-def runtime_glob_regex(pattern: exp.Expression) -> exp.Expression:
-    """The regular expression for a GLOB pattern known only at run time, without classes."""
-    node = as_text(pattern)
-    for ch in _RUNTIME_SPECIAL:
-        node = _replace(node, ch, char(ch))
-    node = _replace(_replace(node, "*", ".*"), "?", ".")
-    return exp.DPipe(this=exp.DPipe(this=exp.Literal.string(FLAGS + "^"), expression=node),
-                     expression=exp.Literal.string("$"))
+def one_line(node: exp.Expression, dialect: str) -> exp.Expression:
+    """An operand of the engine's LIKE or ILIKE with its newlines made one character that `%`
+    and `_` match, on Nano (PostgreSQL's match newlines already)."""
+    if dialect == "postgres":
+        return node
+    return replace(node, exp.UnicodeString(this=_NEWLINE),
+                   exp.UnicodeString(this=_NEWLINE_STAND_IN))
+
+
+def runtime_glob_like(subject: exp.Expression, pattern: exp.Expression,
+                      dialect: str) -> exp.Expression:
+    """A GLOB pattern known only at run time as the engine's LIKE (case-sensitive on both, with
+    backslash its escape), without classes: `\\`, `%` and `_` made literal, then `*` and `?` the
+    wildcards. Five REPLACE calls deep (Nano plans deep nesting slowly)."""
+    like = as_text(pattern)
+    for ch in "\\%_":
+        like = replace(like, ch, "\\" + ch)
+    like = replace(replace(like, "*", "%"), "?", "_")
+    return exp.Like(this=one_line(as_text(subject), dialect), expression=one_line(like, dialect))
+
+
+def bound_pattern(pattern: exp.Expression, kinds: dict[int, str], ctx: Context) -> bool:
+    """True if `pattern` is a parameter whose value becomes its regular expression when it is
+    bound (see pattern_params), which the plan is then told to do; the plan must be able to
+    carry the coercion (ctx.coercions is not None). The match names it as text
+    (as_text): a Nano server describes a comparison with a bare parameter in it as text, and
+    sends 't'/'f' for it."""
+    if ctx.coercions is None or not isinstance(pattern, exp.Placeholder):
+        return False
+    index = int(pattern.name[1:]) if pattern.name[1:].isdigit() else None
+    kind = kinds.get(index)
+    if kind is None:
+        return False
+    if (index, kind) not in ctx.coercions:
+        ctx.coercions.append((index, kind))
+    return True
 
 
 def glob(tree: exp.Expression, ctx: Context) -> exp.Expression:
     """SQLite's GLOB (and NOT GLOB, read as NOT over GLOB), which the engines do not have."""
+    kinds = pattern_params(tree)
     for node in list(tree.find_all(exp.Glob)):
         pattern = node.expression
         if isinstance(pattern, exp.Null):
             regex: exp.Expression = pattern
+        elif bound_pattern(pattern, kinds, ctx):
+            regex = as_text(pattern)
         elif isinstance(pattern, exp.Literal) and pattern.is_string:
             regex = exp.Literal.string(glob_regex(pattern.this))
         else:
-            node.replace(_runtime_glob(node.this, pattern))
+            node.replace(_runtime_glob(node.this, pattern, ctx.dialect))
             continue
         node.replace(matches(node.this, regex, False))
     return tree
 
 
-def _runtime_glob(subject: exp.Expression, pattern: exp.Expression) -> exp.Expression:
+def _runtime_glob(subject: exp.Expression, pattern: exp.Expression,
+                  dialect: str) -> exp.Expression:
     """A run-time pattern: exact without `[`; with one, the statement fails with an engine error
     naming the pattern rather than match `[` as a plain character. The failure is a cast of text
     built from the pattern, so PostgreSQL cannot fold it when it plans the statement, and to
@@ -182,5 +305,5 @@ def _runtime_glob(subject: exp.Expression, pattern: exp.Expression) -> exp.Expre
                             "in a pattern written in the SQL text"))
     failure = exp.Is(this=exp.Cast(this=message, to=exp.DataType.build("DATE")),
                      expression=exp.Null())
-    match = matches(subject, runtime_glob_regex(pattern), False)
+    match = runtime_glob_like(subject, pattern, dialect)
     return exp.Paren(this=exp.Case(ifs=[exp.If(this=has_class, true=failure)], default=match))

@@ -62,17 +62,21 @@ def truthiness(tree: exp.Expression, ctx: Context) -> exp.Expression:
 def like_nocase(tree: exp.Expression, ctx: Context) -> exp.Expression:
     """SQLite's LIKE folds ASCII letters only, lets `%` and `_` match newlines, and has no escape
     character unless ESCAPE names one; NOT LIKE is its negation. A literal pattern becomes a
-    regular expression with exactly those rules (patterns.py). A pattern known only at run time
-    goes to the engine's ILIKE with backslash made literal, which also folds non-ASCII letters
-    (and on Nano never matches a newline with `%` or `_`)."""
+    regular expression with exactly those rules (patterns.py), and so does a pattern given as a
+    parameter, when it is bound. Any other pattern known only at run time (a column, an
+    expression) goes to the engine's ILIKE with backslash made literal, which also folds
+    non-ASCII letters; on Nano a newline in both operands is first made one private character,
+    which `%` and `_` match (Nano's never match a newline)."""
+    kinds = patterns.pattern_params(tree)
     for node in list(tree.find_all(exp.Like)):
         holder = node.parent if isinstance(node.parent, exp.Escape) else None
         escape = holder.expression if holder is not None else None
-        (holder or node).replace(_like(node, escape, ctx))
+        (holder or node).replace(_like(node, escape, kinds, ctx))
     return tree
 
 
-def _like(like: exp.Like, escape: exp.Expression | None, ctx: Context) -> exp.Expression:
+def _like(like: exp.Like, escape: exp.Expression | None, kinds: dict[int, str],
+          ctx: Context) -> exp.Expression:
     subject, pattern = like.this, like.expression
     negate = bool(like.args.get("negate"))
     esc = None
@@ -87,15 +91,18 @@ def _like(like: exp.Like, escape: exp.Expression | None, ctx: Context) -> exp.Ex
     if isinstance(pattern, exp.Literal) and pattern.is_string:
         regex = exp.Literal.string(patterns.like_regex(pattern.this, esc))
         return patterns.matches(subject, regex, negate)
+    if patterns.bound_pattern(pattern, kinds, ctx):
+        return patterns.matches(subject, patterns.as_text(pattern), negate)
     pattern = patterns.as_text(pattern)
     if esc is None:
-        pattern = exp.Anonymous(this="REPLACE", expressions=[
-            pattern, exp.Literal.string("\\"), exp.Literal.string("\\\\")])
+        pattern = patterns.replace(pattern, "\\", "\\\\")
     elif esc != "\\" and ctx.dialect != "postgres":
         raise _unsupported(f"LIKE ... ESCAPE '{esc}' with a pattern known only at run time "
-                           "(HeliosDB Nano's LIKE takes only backslash as its escape)")
-    match: exp.Expression = exp.ILike(this=patterns.as_text(subject), expression=pattern,
-                                      negate=negate or None)
+                           "(a column or an expression; HeliosDB Nano's LIKE takes only "
+                           "backslash as its escape)")
+    subject = patterns.one_line(patterns.as_text(subject), ctx.dialect)
+    pattern = patterns.one_line(pattern, ctx.dialect)
+    match: exp.Expression = exp.ILike(this=subject, expression=pattern, negate=negate or None)
     if esc is not None:
         match = exp.Escape(this=match, expression=exp.Literal.string(esc))
     return exp.Paren(this=match)

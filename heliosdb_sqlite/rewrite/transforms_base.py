@@ -11,3 +11,6 @@ class Context:
     catalog: Catalog
     dialect: str
     params: list[int] = field(default_factory=list)  # SQLite index of each engine $n, in order
+    # (SQLite parameter index, values.COERCIONS kind) the transforms ask of the bound values;
+    # None where the plan cannot carry coercions (transforms then keep to the SQL text)
+    coercions: list[tuple[int, str]] | None = None

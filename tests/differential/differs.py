@@ -222,14 +222,16 @@ DIFFERS["daemon-pg"].update({
                                        "9223372036854775808 where SQLite raises 'integer "
                                        "overflow'",
 })
-LIKE_RUNTIME_NEWLINE = ("a LIKE pattern known only at run time (a parameter, a column, an "
-                        "expression) runs as the engine's ILIKE, whose % and _ never match a "
-                        "newline on Nano (a literal pattern is exact)")
-LIKE_RUNTIME_ESCAPE = ("LIKE ? ESCAPE '!' (a run-time pattern with an escape other than "
-                       "backslash) raises NotSupportedError: Nano's LIKE ignores ESCAPE")
-for _engine in ("binding", "repl", "daemon-nano"):
-    DIFFERS[_engine]["like_runtime_pattern_newline"] = LIKE_RUNTIME_NEWLINE
-    DIFFERS[_engine]["like_parameter_pattern_escape"] = LIKE_RUNTIME_ESCAPE
+LIKE_COLUMN_NON_ASCII = ("a LIKE pattern that is a column or an expression (not a literal, "
+                         "not a parameter) runs as the engine's ILIKE, which folds non-ASCII "
+                         "letters too ('é' LIKE 'É' is true)")
+LIKE_JOIN_ON_CAST = ("Nano 4.31 bug: a JOIN ... ON condition holding a CAST and a parameter "
+                     "fails with 'Parameter $1 not provided' (LIKE/GLOB ? match the text of "
+                     "the column, a CAST; the REPL transport writes values into the SQL)")
+for _engine in ("binding", "repl", "daemon-nano", "daemon-pg"):
+    DIFFERS[_engine]["like_runtime_column_pattern_non_ascii"] = LIKE_COLUMN_NON_ASCII
+for _engine in ("binding", "daemon-nano"):
+    DIFFERS[_engine]["like_runtime_join_on"] = LIKE_JOIN_ON_CAST
 for _engine in ("daemon-nano", "daemon-pg"):
     DIFFERS[_engine]["feature_two_connections_write_other_table"] = (
         "a server locks rows, not the database: a second connection's write to another table "
