@@ -319,8 +319,32 @@ def comparisons(tree: exp.Expression, ctx: Context) -> exp.Expression:
         return tree
     if tree.find(exp.SetOperation) is not None:
         _compounds(tree, ctx)
+    if isinstance(tree, exp.Insert) and tree.args.get("conflict") is not None:
+        _conflict_target(tree, ctx)
     _fold_comparisons(tree, _Scope(ctx.catalog), ctx)
     return tree
+
+
+def _conflict_target(tree: exp.Insert, ctx: Context) -> None:
+    """On PostgreSQL a NOCASE/RTRIM unique key is a unique index on the folded values
+    (ddl.folded_unique_indexes): an ON CONFLICT target naming its columns names those
+    expressions, or PostgreSQL finds no index to match."""
+    from .ddl import folded_key  # late: ddl.py imports this module
+    target = tree.this.this if isinstance(tree.this, exp.Schema) else tree.this
+    table = ctx.catalog.table(target.name) if isinstance(target, exp.Table) else None
+    conflict = tree.args["conflict"]
+    keys = [k.this if isinstance(k, exp.Ordered) else k
+            for k in conflict.args.get("conflict_keys") or []]
+    if table is None or not keys or not all(isinstance(k, exp.Column) for k in keys) \
+            or not folded_key(table, [k.name for k in keys], ctx.dialect):
+        return
+    folded = []
+    for key in keys:
+        column = table.column(key.name)
+        collation = (column.collate or BINARY).lower() if column is not None else BINARY
+        folded.append(exp.Paren(this=fold(exp.column(key.name), collation, ctx.dialect, True))
+                      if collation != BINARY else key)
+    conflict.set("conflict_keys", folded)
 
 
 def _fold_comparisons(tree: exp.Expression, scope: _Scope, ctx: Context) -> None:

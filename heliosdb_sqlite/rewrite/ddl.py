@@ -10,10 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from sqlglot import exp
+
 from ..catalog import HIDDEN_ROWID, Column, Table
 from ..exceptions import OperationalError, make_error
+from .collate import BINARY, fold
 from .lexer import Token, unquote
-from .types import engine_type
+from .types import TEXT, affinity, engine_type
 
 _CONSTRAINT_WORDS = {"CONSTRAINT", "PRIMARY", "NOT", "NULL", "UNIQUE", "CHECK", "DEFAULT",
                      "COLLATE", "REFERENCES", "GENERATED", "AS"}
@@ -425,11 +428,43 @@ def engine_column(cdef: ColumnDef, table: Table, dialect: str, expr) -> str:
         sql += " PRIMARY KEY"
     elif col.notnull:
         sql += " NOT NULL"
-    if cdef.unique and pk_cols != [col.name]:
+    if cdef.unique and pk_cols != [col.name] and not folded_key(table, (col.name,), dialect):
         sql += " UNIQUE"
     if cdef.default_sql is not None:
         sql += f" DEFAULT {expr(cdef.default_sql)}"
     return sql
+
+
+def folded_key(table: Table, key, dialect: str) -> bool:
+    """True when a unique key holds a TEXT column declared COLLATE NOCASE or RTRIM and the
+    engine takes a unique index on an expression (PostgreSQL; Nano 4.31 indexes columns only):
+    SQLite compares the key's values with the column's collation, so the engine's key is the
+    folded value (folded_unique_indexes)."""
+    if dialect != "postgres":
+        return False
+    columns = [table.column(c) for c in key]
+    return any(c is not None and (c.collate or BINARY).lower() != BINARY
+               and affinity(c.decltype) == TEXT for c in columns)
+
+
+def folded_unique_indexes(table: Table, dialect: str) -> list[str]:
+    """The unique indexes that enforce a collated key (see folded_key), named as PostgreSQL
+    names a UNIQUE constraint (<table>_<columns>_key), which errors.py maps back to SQLite's
+    "UNIQUE constraint failed: t.c". A collated PRIMARY KEY stays the engine's key as well."""
+    indexes = []
+    for key in table.uniques:
+        if not folded_key(table, key, dialect):
+            continue
+        items = []
+        for name in key:
+            column = table.column(name)
+            collation = (column.collate or BINARY).lower() if column is not None else BINARY
+            folded = fold(exp.column(name.lower(), quoted=True), collation, dialect, True)
+            items.append(f"({folded.sql(dialect='postgres')})")
+        index = f"{table.name.lower()}_{'_'.join(c.lower() for c in key)}_key"
+        indexes.append(f"CREATE UNIQUE INDEX {quote(index)} ON {quote(table.name)} "
+                       f"({', '.join(items)})")
+    return indexes
 
 
 def engine_create_table(tdef: TableDef, table: Table, dialect: str, expr) -> str:
@@ -445,7 +480,7 @@ def engine_create_table(tdef: TableDef, table: Table, dialect: str, expr) -> str
     if pk_cols and table.rowid not in pk_cols:
         parts.append(f"PRIMARY KEY ({', '.join(quote(c) for c in pk_cols)})")
     for u in table.uniques:
-        if list(u) != pk_cols and len(u) > 1:
+        if list(u) != pk_cols and len(u) > 1 and not folded_key(table, u, dialect):
             parts.append(f"UNIQUE ({', '.join(quote(c) for c in u)})")
     for name, (_, check) in _named_checks(tdef):
         parts.append(f"CONSTRAINT {constraint_name(name)} CHECK ({expr(check)})")

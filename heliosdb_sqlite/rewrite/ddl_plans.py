@@ -10,8 +10,16 @@ from sqlglot import exp
 
 from ..catalog import Catalog, Column, Entry, Index, Table
 from ..exceptions import NotSupportedError, OperationalError, make_error
+from .collate import BINARY, fold, name_of
 from .ddl import (
-    _Cursor, build_table, drop_checks, engine_column, engine_create_table, parse_create_table, quote,
+    _Cursor,
+    build_table,
+    drop_checks,
+    engine_column,
+    engine_create_table,
+    folded_unique_indexes,
+    parse_create_table,
+    quote,
     syntax_error,
 )
 from .lexer import Token
@@ -19,6 +27,7 @@ from .params import ParamSpec
 from .plan import Plan, Step
 from .select import expand_stars, shape
 from .transforms import Context, apply, engine_sql
+from .types import TEXT, affinity
 
 
 def expression(text: str, catalog: Catalog, dialect: str) -> str:
@@ -87,7 +96,9 @@ def _create_table(sql, tokens, params, catalog, dialect) -> Plan:
         if table.autoincrement and db.catalog.kind("sqlite_sequence") is None:
             db.record(Entry(db.catalog.next_seq(), "table", "sqlite_sequence", "sqlite_sequence",
                             "CREATE TABLE sqlite_sequence(name,seq)", None))
-    return Plan("CREATE", params, (Step(ddl, (), False),), catalog_change=record,
+    steps = (Step(ddl, (), False),) + tuple(  # a NOCASE/RTRIM key is unique once folded
+        Step(index, (), False) for index in folded_unique_indexes(table, dialect))
+    return Plan("CREATE", params, steps, catalog_change=record,
                 undo=f"DROP TABLE {quote(table.name)}", schema_version=catalog.version)
 
 
@@ -120,13 +131,15 @@ def _create_index(sql, tokens, params, catalog, dialect) -> Plan:
         direction = ""
         if words and words[-1].upper() in ("ASC", "DESC"):
             direction = " " + words.pop().upper()
+        collation = None
         if len(words) >= 2 and words[-2].upper() == "COLLATE":
+            collation = words[-1].strip('"`[]')
             words = words[:-2]
         text = " ".join(words)
         col = table.column(text.strip('"`[]'))
         if col is not None:
             columns.append(col.name)
-            engine_items.append(quote(col.name) + direction)
+            engine_items.append(_index_item(col, collation, unique, dialect) + direction)
         else:
             columns.append(text)
             engine_items.append(f"({expression(text, catalog, dialect)}){direction}")
@@ -135,7 +148,9 @@ def _create_index(sql, tokens, params, catalog, dialect) -> Plan:
     steps = [Step(ddl, (), False)]
     if unique:
         # existing duplicates make a unique index fail in SQLite (several NULLs are allowed)
-        cols = ", ".join(engine_items_plain := [quote(c) for c in columns if table.column(c)])
+        engine_items_plain = [quote(c) for c in columns if table.column(c)]
+        cols = ", ".join(item.removesuffix(" ASC").removesuffix(" DESC")
+                         for item in engine_items)
         if len(engine_items_plain) == len(columns):
             not_null = " AND ".join(f"{c} IS NOT NULL" for c in engine_items_plain)
             failed = ", ".join(f"{table.name}.{table.column(c).name}" for c in columns)
@@ -150,6 +165,21 @@ def _create_index(sql, tokens, params, catalog, dialect) -> Plan:
         db.record(Entry(db.catalog.next_seq(), "index", name, table.name, stored, index.to_json()))
     return Plan("CREATE", params, tuple(steps), catalog_change=record,
                 undo=f"DROP INDEX {quote(name)}", schema_version=catalog.version)
+
+
+def _index_item(column: Column, collation: str | None, unique: bool, dialect: str) -> str:
+    """A column of CREATE INDEX for the engine. A UNIQUE index compares with the item's COLLATE
+    or the column's collation; PostgreSQL's enforces a NOCASE/RTRIM one on the folded value
+    (Nano 4.31 indexes columns only: there the index stays binary)."""
+    if collation is not None:
+        collation = name_of(exp.Collate(this=exp.column(column.name),
+                                        expression=exp.var(collation)))
+    collation = collation or (column.collate or BINARY).lower()
+    if not unique or dialect != "postgres" or collation == BINARY \
+            or affinity(column.decltype) != TEXT:
+        return quote(column.name)
+    folded = fold(exp.column(column.name.lower(), quoted=True), collation, dialect, True)
+    return f"({folded.sql(dialect='postgres')})"
 
 
 def _create_view(sql, tokens, params, catalog, dialect) -> Plan:

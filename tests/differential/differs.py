@@ -238,10 +238,13 @@ for _engine in ("daemon-nano", "daemon-pg"):
         "goes ahead while the first has a write pending (SQLite: database is locked)")
 
 # COLLATE (cases/dialect_collate.py)
-COLLATE_UNIQUE = ("a UNIQUE constraint on a COLLATE NOCASE/RTRIM column compares binary: 'A' and "
-                  "'a' are both accepted")
-for _engine in ("binding", "repl", "daemon-nano", "daemon-pg"):
-    DIFFERS[_engine]["collate_unique_column"] = COLLATE_UNIQUE
+COLLATE_UNIQUE = ("a UNIQUE or PRIMARY KEY key or a unique index on a COLLATE NOCASE/RTRIM "
+                  "column compares binary on Nano: 'A' and 'a' are both accepted (Nano 4.31 "
+                  "indexes columns only, no expression such as lower(c), and computes no "
+                  "generated column; PostgreSQL enforces it on the folded value)")
+for _engine in ("binding", "repl", "daemon-nano"):
+    for _case in ("collate_unique_column", "collate_unique_write_paths", "collate_unique_keys"):
+        DIFFERS[_engine][_case] = COLLATE_UNIQUE
 for _engine in ("binding", "repl", "daemon-nano"):
     DIFFERS[_engine]["collate_correlated_subquery"] = (
         "Nano evaluates a function of an outer query's column inside a subquery as NULL, so a "
