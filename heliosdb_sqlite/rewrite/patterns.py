@@ -24,6 +24,7 @@ LIKE (GLOB, which then takes no class), with newlines made a character Nano's `%
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from sqlglot import exp
@@ -54,6 +55,9 @@ def _anchored(atoms: list[str]) -> str:
 NEVER = FLAGS + ".^"  # no text matches: `^` after a character
 
 
+# A pattern bound as a parameter is read again at every execution (a search box repeats its
+# few patterns): the regular expressions are kept for the latest ones.
+@lru_cache(maxsize=512)
 def like_regex(pattern: str, escape: str | None) -> str:
     """The regular expression for a SQLite LIKE pattern (ASCII letters in either case)."""
     atoms = []
@@ -77,6 +81,7 @@ def like_regex(pattern: str, escape: str | None) -> str:
     return _anchored(atoms)
 
 
+@lru_cache(maxsize=512)
 def glob_regex(pattern: str) -> str:
     """The regular expression for a SQLite GLOB pattern."""
     atoms = []
