@@ -461,7 +461,9 @@ def sort_keys(tree: exp.Expression, ctx: Context) -> exp.Expression:
                 _fold_term(ordered, "this", scope, ctx)
             continue
         if isinstance(select, exp.SetOperation):
-            _compound_order(select, order, scope)
+            wrapper = _compound_order(select, order, scope, ctx)
+            if wrapper is not None and select is tree:
+                tree = wrapper
             continue
         if not isinstance(select, exp.Select):
             _strip_or_refuse(order, "an aggregate's ORDER BY", scope)
@@ -513,28 +515,81 @@ def _compounds(tree: exp.Expression, ctx: Context) -> None:
                 raise _unsupported(collation, f"the de-duplication of {compound.key.upper()}")
 
 
-def _compound_order(compound: exp.SetOperation, order: exp.Order, scope: _Scope) -> None:
+def _compound_order(compound: exp.SetOperation, order: exp.Order, scope: _Scope,
+                    ctx: Context) -> exp.Select | None:
     """A compound's ORDER BY term names a result column (by position or name) and sorts with
-    its explicit COLLATE or that column's collation; the engine sorts a compound by its result
-    columns only, binary, so a collated term is refused."""
+    its explicit COLLATE or that column's collation. The engine sorts a compound by its result
+    columns only, binary, so a UNION ALL sorted by a NOCASE/RTRIM term becomes a derived table
+    sorted by the folded column; ties keep SQLite's order (its merge puts the left SELECT's
+    rows first, each SELECT's in scan order): a branch number and the rowid of a one-table
+    branch sort them. Returns the new query, or None when the compound was kept."""
     collations = _compound_collations(compound, scope)
     selects = _compound_selects(compound)
-    names = [p.alias_or_name.lower() for p in selects[0].expressions] if selects else []
+    names = [p.alias_or_name for p in selects[0].expressions] if selects else []
+    lowered = [n.lower() for n in names]
+    terms = []
     for ordered in order.expressions:
         term = ordered.this
         collation = scope.explicit(term)
         target = term.this if isinstance(term, exp.Collate) else term
-        if collation is None:
+        index = None
+        if isinstance(target, exp.Literal) and not target.is_string and target.this.isdigit():
+            index = int(target.this) - 1
+        elif isinstance(target, exp.Column) and target.name.lower() in lowered:
+            index = lowered.index(target.name.lower())
+        if index is not None and not 0 <= index < len(collations):
             index = None
-            if isinstance(target, exp.Literal) and not target.is_string and target.this.isdigit():
-                index = int(target.this) - 1
-            elif isinstance(target, exp.Column) and target.name.lower() in names:
-                index = names.index(target.name.lower())
-            if index is not None and 0 <= index < len(collations):
-                collation = collations[index]
-        if collation not in (None, BINARY):
-            raise _unsupported(collation, "a compound query's ORDER BY")
-        ordered.set("this", strip(term))
+        if collation is None and index is not None:
+            collation = collations[index]
+        terms.append((ordered, index, collation or BINARY))
+    if all(c == BINARY for _, _, c in terms):
+        for ordered, _, _ in terms:
+            ordered.set("this", strip(ordered.this))
+        return None
+    collation = next(c for _, _, c in terms if c != BINARY)
+    if any(not (isinstance(n, exp.Union) and not n.args.get("distinct"))
+           for n in compound.find_all(exp.SetOperation)) \
+            or any(i is None for _, i, c in terms if c != BINARY) or len(set(lowered)) < len(names):
+        raise _unsupported(collation, "a compound query's ORDER BY (other than UNION ALL's, by "
+                           "a result column)")
+    for number, select in enumerate(selects):
+        row = None
+        sources = _sources(select)
+        if len(sources) == 1 and isinstance(sources[0], exp.Table) and _cte(sources[0]) is None \
+                and not any(select.args.get(k) for k in ("group", "distinct", "joins")) \
+                and not any(p.find(exp.AggFunc) for p in select.expressions):
+            table = ctx.catalog.table(sources[0].name)
+            if table is not None and table.rowid is not None:
+                row = exp.column(table.rowid, table=sources[0].alias_or_name)
+        select.append("expressions", exp.alias_(exp.Literal.number(number), "_hq"))
+        select.append("expressions", exp.alias_(row if row is not None else exp.Null(), "_hr"))
+    keys = []
+    for ordered, index, term_collation in terms:
+        if index is None:
+            keys.append(ordered.copy())
+            continue
+        column = exp.column(names[index], table="_hc", quoted=True)
+        if term_collation != BINARY:
+            projection = selects[0].expressions[index]
+            projection = projection.this if isinstance(projection, exp.Alias) else projection
+            column = fold(column, term_collation, ctx.dialect, _known_text(projection, scope))
+        keys.append(exp.Ordered(this=column, desc=ordered.args.get("desc"),
+                                nulls_first=ordered.args.get("nulls_first")))
+    keys.append(exp.Ordered(this=exp.column("_hq", table="_hc")))
+    keys.append(exp.Ordered(this=exp.column("_hr", table="_hc")))
+    wrapper = exp.select(*(exp.alias_(exp.column(n, table="_hc", quoted=True), n, quoted=True)
+                           for n in names))
+    inner = compound.copy()
+    for key in ("order", "limit", "offset", "with_", "with"):
+        inner.set(key, None)
+    wrapper.set("from_", exp.From(this=exp.Subquery(this=inner, alias=exp.TableAlias(
+        this=exp.to_identifier("_hc")))))
+    wrapper.set("order", exp.Order(expressions=keys))
+    for key in ("limit", "offset", "with_"):
+        if compound.args.get(key) is not None:
+            wrapper.set(key, compound.args[key].copy())
+    compound.replace(wrapper)
+    return wrapper
 
 
 def _fold_term(holder: exp.Expression, key: str, scope: _Scope, ctx: Context) -> None:
