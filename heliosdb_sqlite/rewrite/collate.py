@@ -12,6 +12,16 @@ compares a folded form of its operands.
   scan order (rowid) in a one-table query, as SQLite's sort does.
 - GROUP BY or DISTINCT on a NOCASE/RTRIM term groups by the folded value; the value shown for the
   group is the group's first row in scan order (bare_columns.py picks it), as SQLite shows.
+- min(x) / max(x) compare with x's collation and show the winning row's own value, the first
+  in scan order among equals (_collated_extremes: a first_value() window in a derived table).
+- A view's, a CTE's or a subquery's column keeps the collation of the expression it shows (a
+  view's is read from its stored CREATE VIEW); a compound's column has its left-most SELECT's.
+- UNION ALL sorted by a collated column sorts the folded column in a derived table; UNION,
+  INTERSECT and EXCEPT de-duplicating a collated column are refused (NotSupportedError), as is
+  showing a collated group read from a source without a rowid.
+- A UNIQUE / PRIMARY KEY key or unique index on a NOCASE/RTRIM column is, on PostgreSQL, a
+  unique index on the folded value (ddl.folded_unique_indexes; ON CONFLICT targets name it);
+  Nano 4.31 indexes no expression, so there it stays binary.
 - Only text is folded: numbers compare as numbers under any collation.
 - An unknown name is SQLite's "no such collation sequence: X".
 """
@@ -835,8 +845,9 @@ def _unsupported(collation: str, place: str) -> NotSupportedError:
 def leftovers(tree: exp.Expression, ctx: Context) -> exp.Expression:
     """Any COLLATE no rule above placed (a result column, a function argument) is dropped: only
     comparisons and sorts use a collation, and those were expressed already (SQLite does not
-    look an unused collation's name up either). min() and max() compare with their argument's
-    explicit collation, which the engine's min()/max() cannot take."""
+    look an unused collation's name up either). Collated min()/max() aggregates are expressed
+    here (_collated_extremes); one left (a window's) is refused, as the engine's min()/max()
+    cannot take a collation."""
     scope = _Scope(ctx.catalog)
     if tree.find(exp.Min, exp.Max) is not None and (
             tree.find(exp.Collate) is not None or _has_collated_columns(tree, ctx.catalog)):
