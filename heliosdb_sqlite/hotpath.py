@@ -187,6 +187,8 @@ def binder(facts: _Fast, parameters: Any) -> Callable[[Any], list | None] | None
 
 def _make_binder(facts: _Fast, parameters: Any) -> Callable[[Any], list | None] | None:
     keeps = {i: keep for i, keep, _ in facts.coercions}
+    if None in keeps.values():
+        return None  # a place coerced whatever its value's type (LIMIT, a LIKE pattern): bind()
     checks = []
     for i, value in enumerate(parameters):
         kind = type(value)

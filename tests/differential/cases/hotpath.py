@@ -140,6 +140,15 @@ CASES = [
         lambda conn, module: setattr(conn, "text_factory", bytes),
         _select_each("SELECT id, s FROM t WHERE id = ?", [(1,), (2,)]),
     ]),
+    # LIMIT ? is coerced whatever the value's type (-1: no limit): a remembered statement's
+    # binder must still coerce it, the third time and after
+    Case("hot_remembered_limit_parameter", [
+        T,
+        ("many", INS_ID, [(i, i) for i in range(1, 5)]),
+        _select_each("SELECT id FROM t ORDER BY id LIMIT ?", [(-1,), (2,), (-1,), (-1,), (1,)]),
+        _select_each("SELECT id FROM t ORDER BY id LIMIT ? OFFSET ?",
+                     [(-1, 1), (-1, 2), (1, -1), (-1, 1)]),
+    ]),
     Case("hot_limits_apply", [
         T,
         lambda conn, module: conn.setlimit(module.SQLITE_LIMIT_VARIABLE_NUMBER, 1),
