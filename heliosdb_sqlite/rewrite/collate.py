@@ -749,6 +749,9 @@ def _collated_extremes(select: exp.Select, scope: _Scope, ctx: Context) -> None:
                 and scope.correlated(select.args["where"].this)):
         raise _unsupported(found[0][2], place + " in a join, a window query, a correlated "
                            "subquery or with FILTER")
+    if select.args.get("group") is None:
+        _extremes_by_row(select, found, sources[0], scope, ctx)
+        return
     inner, table = _row_source(sources[0], ctx)
     keys = [] if table is None else [table.rowid] if table.rowid else [c.name for c in sorted(
         (c for c in table.columns if c.pk), key=lambda c: c.pk)]
@@ -777,6 +780,42 @@ def _collated_extremes(select: exp.Select, scope: _Scope, ctx: Context) -> None:
     if inner.parent is None:
         sources[0].replace(exp.Subquery(this=inner, alias=exp.TableAlias(
             this=exp.to_identifier(sources[0].alias_or_name))))
+
+
+def _extremes_by_row(select: exp.Select, found, source: exp.Expression, scope: _Scope,
+                     ctx: Context) -> None:
+    """Without GROUP BY each collated min()/max() is its winning row, picked by a one-row
+    derived table cross-joined to the query: `SELECT x FROM <source> WHERE <same> ORDER BY
+    x IS NULL, fold(x) [DESC], rowid LIMIT 1` (a top-1 sort, ten times cheaper than a window on
+    Nano). It is NULL when every x is NULL and has no row when no row qualifies, so the other
+    aggregates see the rows they saw (count(*) is 0 then, as the aggregate's NULL is)."""
+    table = ctx.catalog.table(source.name) \
+        if isinstance(source, exp.Table) and _cte(source) is None else None
+    keys = [] if table is None else [table.rowid] if table.rowid else [c.name for c in sorted(
+        (c for c in table.columns if c.pk), key=lambda c: c.pk)]
+    where = select.args.get("where")
+    names: dict[tuple, str] = {}
+    for node, argument, collation in found:
+        key = (node.key, argument.sql().lower(), collation)
+        if key not in names:
+            names[key] = f"_hm{len(names)}"
+            value = strip(argument.copy())
+            order = [exp.Ordered(this=exp.Is(this=value.copy(), expression=exp.Null())),
+                     exp.Ordered(this=_fold_operand(argument, collation, scope, ctx),
+                                 desc=isinstance(node, exp.Max))]
+            order.extend(exp.Ordered(this=exp.column(k, table=source.alias_or_name))
+                         for k in keys)
+            pick = exp.select(exp.alias_(value, names[key])).from_(source.copy())
+            if where is not None:
+                pick.set("where", where.copy())
+            pick.set("order", exp.Order(expressions=order))
+            pick.set("limit", exp.Limit(expression=exp.Literal.number(1)))
+            select.join(exp.Subquery(this=pick, alias=exp.TableAlias(
+                this=exp.to_identifier(names[key]))), join_type="cross", copy=False)
+        # unqualified: Nano 4.31 finds no `alias.column` of a joined derived table
+        column = exp.column(names[key])
+        node.replace(exp.Anonymous(this="ANY_VALUE", expressions=[column])
+                     if ctx.dialect == "postgres" else exp.Min(this=column))
 
 
 def _row_source(source: exp.Expression, ctx: Context):
