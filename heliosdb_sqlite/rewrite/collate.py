@@ -13,7 +13,8 @@ compares a folded form of its operands.
 - GROUP BY or DISTINCT on a NOCASE/RTRIM term groups by the folded value; the value shown for the
   group is the group's first row in scan order (bare_columns.py picks it), as SQLite shows.
 - min(x) / max(x) compare with x's collation and show the winning row's own value, the first
-  in scan order among equals (_collated_extremes: a first_value() window in a derived table).
+  in scan order among equals (_collated_extremes: a top-1 derived table, or per group a
+  first_value() window).
 - A view's, a CTE's or a subquery's column keeps the collation of the expression it shows (a
   view's is read from its stored CREATE VIEW); a compound's column has its left-most SELECT's.
 - UNION ALL sorted by a collated column sorts the folded column in a derived table; UNION,
@@ -724,7 +725,8 @@ def _collated_extremes(select: exp.Select, scope: _Scope, ctx: Context) -> None:
     """min(x) / max(x) compare with x's collation and give the winning row's own value; among
     values equal under the collation the first row in scan order wins (SQLite's minmaxStep
     replaces its value only on a strictly smaller / larger one). The engine's min()/max() are
-    binary, so the table becomes a derived table of the same name whose rows also carry, per
+    binary: without GROUP BY see _extremes_by_row; grouped, the table becomes a derived table
+    of the same name whose rows also carry, per
     collated aggregate, `first_value(x) OVER (PARTITION BY <group keys> ORDER BY x IS NULL,
     fold(x) [DESC], rowid)`, the same on every row of a group; the aggregate reads that."""
     found = []
