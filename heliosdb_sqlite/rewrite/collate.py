@@ -329,7 +329,7 @@ def comparisons(tree: exp.Expression, ctx: Context) -> exp.Expression:
     if tree.find(exp.Collate) is None and not _has_collated_columns(tree, ctx.catalog):
         return tree
     if tree.find(exp.SetOperation) is not None:
-        _compounds(tree, ctx)
+        tree = _compounds(tree, ctx)
     if isinstance(tree, exp.Insert) and tree.args.get("conflict") is not None:
         _conflict_target(tree, ctx)
     _fold_comparisons(tree, _Scope(ctx.catalog), ctx)
@@ -512,18 +512,96 @@ def _compound_collations(compound: exp.SetOperation, scope: _Scope) -> list[str]
     return found
 
 
-def _compounds(tree: exp.Expression, ctx: Context) -> None:
+def _compounds(tree: exp.Expression, ctx: Context) -> exp.Expression:
     """UNION, INTERSECT and EXCEPT compare rows with each result column's collation (see
-    _compound_collations). The engine compares them binary, and which of the rows equal under
-    a NOCASE/RTRIM collation SQLite keeps depends on its algorithm (the last one in a temporary
-    index without ORDER BY, a merge with it), so such a de-duplication is refused."""
+    _compound_collations); the engine compares them binary. A chain of UNIONs without ORDER BY
+    is de-duplicated as SQLite does it (_union_as_sqlite); which of the rows equal under a
+    NOCASE/RTRIM collation SQLite keeps otherwise depends on its algorithm (a merge when the
+    compound has ORDER BY, the left rows' for INTERSECT/EXCEPT), so those are refused."""
     scope = _Scope(ctx.catalog)
-    for compound in tree.find_all(exp.SetOperation):
-        if isinstance(compound, exp.Union) and not compound.args.get("distinct"):
+    outermost = [c for c in tree.find_all(exp.SetOperation)
+                 if not isinstance(c.parent, exp.SetOperation)]
+    for compound in outermost:
+        chain = list(compound.find_all(exp.SetOperation))
+        if all(isinstance(c, exp.Union) and not c.args.get("distinct") for c in chain):
             continue
-        for collation in _compound_collations(compound, scope):
-            if collation != BINARY:
-                raise _unsupported(collation, f"the de-duplication of {compound.key.upper()}")
+        collations = _compound_collations(compound, scope)
+        if all(c == BINARY for c in collations):
+            continue
+        if all(isinstance(c, exp.Union) and c.args.get("distinct") for c in chain) \
+                and compound.args.get("order") is None:
+            wrapper = _union_as_sqlite(compound, collations, scope, ctx)
+            if wrapper is not None:
+                if compound is tree:
+                    tree = wrapper
+                continue
+        collation = next(c for c in collations if c != BINARY)
+        kinds = sorted({c.key.upper() for c in chain if not (
+            isinstance(c, exp.Union) and not c.args.get("distinct"))})
+        mixed = any(isinstance(c, exp.Union) and not c.args.get("distinct") for c in chain)
+        raise _unsupported(collation, f"the de-duplication of {'/'.join(kinds)}"
+                           + (" with ORDER BY" if compound.args.get("order") else "")
+                           + (" next to UNION ALL" if mixed else ""))
+    return tree
+
+
+def _branch_order(selects: list[exp.Select], ctx: Context) -> None:
+    """Each SELECT of a compound also shows its number and its row's rowid (NULL when it reads
+    no one table), which order its rows as SQLite reads them: `_hq`, `_hr`."""
+    for number, select in enumerate(selects):
+        row = None
+        sources = _sources(select)
+        if len(sources) == 1 and isinstance(sources[0], exp.Table) and _cte(sources[0]) is None \
+                and not any(select.args.get(k) for k in ("group", "distinct", "joins")) \
+                and not any(p.find(exp.AggFunc) for p in select.expressions):
+            table = ctx.catalog.table(sources[0].name)
+            if table is not None and table.rowid is not None:
+                row = exp.column(table.rowid, table=sources[0].alias_or_name)
+        select.append("expressions", exp.alias_(exp.Literal.number(number), "_hq"))
+        select.append("expressions", exp.alias_(row if row is not None else exp.Null(), "_hr"))
+
+
+def _union_as_sqlite(compound: exp.SetOperation, collations: list[str], scope: _Scope,
+                     ctx: Context) -> exp.Select | None:
+    """SQLite runs a UNION without ORDER BY through a temporary index keyed by the result
+    columns, each compared with its collation: a row equal to one stored replaces it, so the
+    last such row in reading order is shown, and the rows come out in the index's order. Here:
+    the SELECTs as UNION ALL, each row numbered within its key by reading order from the last
+    (row_number() over the folded key), the first kept, sorted by the key."""
+    selects = _compound_selects(compound)
+    names = [p.alias_or_name for p in selects[0].expressions]
+    if not all(names) or len({n.lower() for n in names}) < len(names) \
+            or any(len(s.expressions) != len(names) for s in selects):
+        return None
+    first = [p.this if isinstance(p, exp.Alias) else p for p in selects[0].expressions]
+    keys = [exp.column(n, quoted=True) if c == BINARY else
+            fold(exp.column(n, quoted=True), c, ctx.dialect, _known_text(p, scope))
+            for n, c, p in zip(names, collations, first)]
+    _branch_order(selects, ctx)
+    inner = compound.copy()
+    for union in [inner, *inner.find_all(exp.SetOperation)]:
+        union.set("distinct", False)
+    for key in ("limit", "offset", "with_", "with"):
+        inner.set(key, None)
+    columns = [exp.column(n, quoted=True) for n in names]
+    numbered = exp.select(*columns, exp.alias_(exp.Window(
+        this=exp.RowNumber(), partition_by=[k.copy() for k in keys],
+        order=exp.Order(expressions=[exp.Ordered(this=exp.column("_hq"), desc=True),
+                                     exp.Ordered(this=exp.column("_hr"), desc=True)])), "_hn"))
+    numbered.set("from_", exp.From(this=exp.Subquery(this=inner, alias=exp.TableAlias(
+        this=exp.to_identifier("_hc")))))
+    wrapper = exp.select(*(exp.alias_(c.copy(), n, quoted=True) for c, n in zip(columns, names)))
+    wrapper.set("from_", exp.From(this=exp.Subquery(this=numbered, alias=exp.TableAlias(
+        this=exp.to_identifier("_hd")))))
+    wrapper.set("where", exp.Where(this=exp.EQ(this=exp.column("_hn"),
+                                               expression=exp.Literal.number(1))))
+    wrapper.set("order", exp.Order(expressions=[exp.Ordered(this=k, nulls_first=True)
+                                                for k in keys]))
+    for key in ("limit", "offset", "with_"):
+        if compound.args.get(key) is not None:
+            wrapper.set(key, compound.args[key].copy())
+    compound.replace(wrapper)
+    return wrapper
 
 
 def _compound_order(compound: exp.SetOperation, order: exp.Order, scope: _Scope,
@@ -563,17 +641,7 @@ def _compound_order(compound: exp.SetOperation, order: exp.Order, scope: _Scope,
             or any(i is None for _, i, c in terms if c != BINARY) or len(set(lowered)) < len(names):
         raise _unsupported(collation, "a compound query's ORDER BY (other than UNION ALL's, by "
                            "a result column)")
-    for number, select in enumerate(selects):
-        row = None
-        sources = _sources(select)
-        if len(sources) == 1 and isinstance(sources[0], exp.Table) and _cte(sources[0]) is None \
-                and not any(select.args.get(k) for k in ("group", "distinct", "joins")) \
-                and not any(p.find(exp.AggFunc) for p in select.expressions):
-            table = ctx.catalog.table(sources[0].name)
-            if table is not None and table.rowid is not None:
-                row = exp.column(table.rowid, table=sources[0].alias_or_name)
-        select.append("expressions", exp.alias_(exp.Literal.number(number), "_hq"))
-        select.append("expressions", exp.alias_(row if row is not None else exp.Null(), "_hr"))
+    _branch_order(selects, ctx)
     keys = []
     for ordered, index, term_collation in terms:
         if index is None:

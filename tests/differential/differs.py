@@ -252,10 +252,11 @@ for _engine in ("binding", "repl", "daemon-nano"):
 COLLATE_SHOWN = ("a NOCASE/RTRIM GROUP BY or DISTINCT column read from a view, CTE or subquery "
                  "and shown raises NotSupportedError: SQLite shows the group's first row in scan "
                  "order, and such a source has no rowid to find it by")
-COLLATE_COMPOUND = ("UNION, INTERSECT and EXCEPT de-duplicating a NOCASE/RTRIM result column, or "
-                    "sorted by a collated term (UNION ALL aside), raise NotSupportedError: the "
-                    "engine compares them binary, and SQLite keeps the last of rows equal under "
-                    "the collation without ORDER BY, a merge's pick with it")
+COLLATE_COMPOUND = ("INTERSECT, EXCEPT, and UNION with ORDER BY or next to UNION ALL, "
+                    "de-duplicating a NOCASE/RTRIM result column, or sorted by a collated term "
+                    "(UNION ALL aside), raise NotSupportedError: the engine compares them "
+                    "binary, and which of the rows equal under the collation SQLite shows "
+                    "depends on its algorithm (a merge with ORDER BY, the left rows otherwise)")
 for _engine in ("binding", "repl", "daemon-nano", "daemon-pg"):
     DIFFERS[_engine]["collate_view_group_shown"] = COLLATE_SHOWN
     DIFFERS[_engine]["collate_compound"] = COLLATE_COMPOUND
