@@ -17,9 +17,10 @@ compares a folded form of its operands.
   first_value() window).
 - A view's, a CTE's or a subquery's column keeps the collation of the expression it shows (a
   view's is read from its stored CREATE VIEW); a compound's column has its left-most SELECT's.
-- UNION ALL sorted by a collated column sorts the folded column in a derived table; UNION,
-  INTERSECT and EXCEPT de-duplicating a collated column are refused (NotSupportedError), as is
-  showing a collated group read from a source without a rowid.
+- UNION ALL sorted by a collated column sorts the folded column in a derived table; a UNION
+  chain without ORDER BY de-duplicates as SQLite's temporary index does (_union_as_sqlite);
+  INTERSECT, EXCEPT and UNION with ORDER BY de-duplicating a collated column are refused
+  (NotSupportedError), as is showing a collated group read from a source without a rowid.
 - A UNIQUE / PRIMARY KEY key or unique index on a NOCASE/RTRIM column is, on PostgreSQL, a
   unique index on the folded value (ddl.folded_unique_indexes; ON CONFLICT targets name it);
   Nano 4.31 indexes no expression, so there it stays binary.
