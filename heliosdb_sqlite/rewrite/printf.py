@@ -4,9 +4,10 @@ A call whose arguments are all constants is computed by SQLite (scalars.folded).
 format is parsed here as SQLite's printf.c reads it (flags `-+ 0#,!`, width, precision, `*`, the
 `l`/`ll` size prefixes) and each conversion becomes an expression over its argument. SQLite
 reads a NULL or missing argument as 0, 0.0 or ''. %f is SQLite 3.40's digit loop written as
-decimal arithmetic on the value's exact decimal text (see _fixed). %e, %g and the `!` flag (which
-depend on SQLite's exponent and trailing-zero rules) and %x/%X/%o (digits Nano cannot produce: it
-has no to_hex) raise NotSupportedError naming printf and the specifier.
+decimal arithmetic on the value's exact decimal text (see _fixed); %x/%X/%o are the 64-bit two's
+complement digits, one integer division per digit (see _radix). A numeric argument is read once
+around the conversion (see _read). %e, %g and the `!` flag (which depend on SQLite's exponent and
+trailing-zero rules) raise NotSupportedError naming printf and the specifier.
 """
 from __future__ import annotations
 
@@ -132,11 +133,11 @@ def _text_integer(arg: E) -> E:
                    exp.Literal.string("0")), "BIGINT")
 
 
-def _zero(spec: Spec) -> E:
-    """SPEC's text of a 0 argument, as SQLite writes it."""
+def _zero(spec: Spec, value: int = 0) -> E:
+    """SPEC's text of a 0 (or another constant) argument, as SQLite writes it."""
     precision = "" if spec.precision is None else f".{spec.precision}"
     own = f"%{spec.flags}{spec.width or ''}{precision}{spec.kind}"
-    return lit(ask("SELECT printf(?, ?)", (own, 0)))
+    return lit(ask("SELECT printf(?, ?)", (own, value)))
 
 
 def _read(spec: Spec, arg: E, build: Callable[[E], E]) -> E:
@@ -160,9 +161,13 @@ def _read(spec: Spec, arg: E, build: Callable[[E], E]) -> E:
     def matches(pattern: str) -> E:
         return exp.RegexpLike(this=as_text.copy(), expression=exp.Literal.string(pattern))
     as_double = cast(as_text.copy(), "DOUBLE PRECISION")
+    # a text's integer part as written: through a double it would lose digits past 2**53
     value = as_double if real else case(
         [(type_is(arg, *INTEGER_TYPES), fn("coalesce", cast(arg.copy(), "BIGINT"),
-                                           exp.Literal.number(0)))],
+                                           exp.Literal.number(0))),
+         (type_is(arg, *TEXT_TYPES), cast(fn("split_part", as_text.copy(),
+                                             exp.Literal.string("."), exp.Literal.number(1)),
+                                          "BIGINT"))],
         cast(fn("trunc", as_double), "BIGINT"))
     # an integer flag, not a boolean CASE: the SQLite-to-engine transforms rewrite a boolean
     # CASE into a comparison with 0
@@ -195,10 +200,10 @@ def _decimal_of(spec: Spec, value: E) -> E:
     negative = exp.LT(this=value.copy(), expression=exp.Literal.number(0))
     plus = "+" if "+" in spec.flags else " " if " " in spec.flags else ""
     sign = case([(negative, exp.Literal.string("-"))], exp.Literal.string(plus))
-    digits = text(fn("abs", value.copy()))
+    digits = fn("ltrim", text(value), exp.Literal.string("-"))  # abs() overflows on -2**63
     if spec.precision is not None:
         digits = _pad(digits, spec.precision, False, "0")
-    return _signed(spec, sign, digits)
+    return _signed(spec, sign, digits, integer=True)
 
 
 def _string(spec: Spec, arg: E | None) -> E:
@@ -361,13 +366,75 @@ def _fixed_of(spec: Spec, p: int, x: E, arg: E) -> E:
     return _signed(spec, sign, digits)
 
 
+_RADIX = {"x": (16, "0123456789abcdef", "0x"), "X": (16, "0123456789ABCDEF", "0X"),
+          "o": (8, "01234567", "0")}
+
+
+def _radix(spec: Spec, arg: E | None) -> E:
+    """%x %X %o: the 64-bit two's complement digits of the integer (a negative one shows all 16
+    hex or 22 octal digits), at least `precision` of them, or `width` with the `0` flag (even
+    with `-`); `#` puts 0x, 0X or 0 before a non-zero value's digits; then padded by spaces to
+    `width`. The engines have no bit operators SQLite's digits can come from (Nano has no
+    to_hex, shifts or &): each digit is (v / base**k) % base looked up in the digit string, and
+    a negative value's are base - 1 minus those of -1 - v (its bitwise complement)."""
+    if arg is None:
+        return _zero(spec)
+    ok, value = constant_value(arg)
+    if ok:
+        if isinstance(value, str):
+            raise unsupported("printf() of a text constant as an integer alongside "
+                              "non-constant arguments")
+        return _zero(spec, int(value or 0))
+    return _read(spec, arg, lambda v: _radix_of(spec, v))
+
+
+def _radix_of(spec: Spec, v: E) -> E:
+    base, symbols, prefix = _RADIX[spec.kind]
+    count = 16 if base == 16 else 21  # digits below bit 63 (octal's 22nd is that bit alone)
+    least = max(spec.precision or 0, spec.width or 0 if "0" in spec.flags else 0, 1)
+
+    def digit(k: int, of: E, table: str) -> E:
+        # typed: the engine's integer division (sqlglot otherwise writes a double division)
+        place = exp.Div(this=of.copy(), expression=exp.Literal.number(base ** k), typed=True)
+        index = fn("mod", place if k else of.copy(), exp.Literal.number(base))
+        return fn("substr", exp.Literal.string(table),
+                  exp.Add(this=index, expression=exp.Literal.number(1)), exp.Literal.number(1))
+
+    def joined(parts: list[E]) -> E:
+        return fn("concat", *parts)
+
+    # a non-negative value: its leading zeros cut from all but the last `least` digits
+    places = [digit(k, v, symbols) for k in reversed(range(count))]
+    kept = min(least, count)
+    head = places[:count - kept]
+    tail = joined(places[count - kept:])
+    positive = concat(fn("ltrim", joined(head), exp.Literal.string("0")), tail) if head else tail
+    complement = exp.Paren(this=exp.Sub(this=exp.Literal.number(-1), expression=v.copy()))
+    negative = joined([digit(k, complement, symbols[::-1]) for k in reversed(range(count))])
+    if base == 8:
+        negative = concat(exp.Literal.string("1"), negative)
+    full = count + (base == 8)
+    if least > full:
+        positive = fn("lpad", positive, exp.Literal.number(least), exp.Literal.string("0"))
+        negative = fn("lpad", negative, exp.Literal.number(least), exp.Literal.string("0"))
+    elif least > count:
+        positive = fn("lpad", positive, exp.Literal.number(least), exp.Literal.string("0"))
+    if "#" in spec.flags:
+        positive = case([(exp.EQ(this=v.copy(), expression=exp.Literal.number(0)), positive)],
+                        concat(exp.Literal.string(prefix), positive.copy()))
+        negative = concat(exp.Literal.string(prefix), negative)
+    body = case([(exp.LT(this=v.copy(), expression=exp.Literal.number(0)), negative)], positive)
+    return _pad(body, spec.width, "-" in spec.flags)
+
+
 def _about(arg: E) -> E:
     return fn("coalesce", text(arg), exp.Literal.string("NULL"))
 
 
-def _signed(spec: Spec, sign: E, digits: E) -> E:
-    """SIGN then DIGITS, padded to `width`: with the `0` flag by zeros between them."""
-    if "0" in spec.flags and "-" not in spec.flags and spec.width:
+def _signed(spec: Spec, sign: E, digits: E, integer: bool = False) -> E:
+    """SIGN then DIGITS, padded to `width`: with the `0` flag by zeros between them (an
+    integer's even with the `-` flag, a real's not)."""
+    if "0" in spec.flags and ("-" not in spec.flags or integer) and spec.width:
         width = exp.Sub(this=exp.Literal.number(spec.width), expression=fn("length", sign.copy()))
         zero_padded = case([(exp.GTE(this=fn("length", digits.copy()), expression=width),
                              digits.copy())],
@@ -377,12 +444,11 @@ def _signed(spec: Spec, sign: E, digits: E) -> E:
 
 
 _CONVERSIONS = {"d": _decimal, "i": _decimal, "s": _string, "z": _string, "c": _char,
-                "q": _quoted, "Q": _quoted, "w": _quoted, "f": _fixed}
+                "q": _quoted, "Q": _quoted, "w": _quoted, "f": _fixed, "x": _radix, "X": _radix,
+                "o": _radix}
 
 
 _REFUSED = {
-    "x": " (HeliosDB Nano has no to_hex() to write hexadecimal digits)",
-    "o": " (HeliosDB Nano has no function that writes octal digits)",
     "e": " (SQLite's exponent form of a real)",
     "g": " (SQLite's choice between %f and %e forms)",
 }
@@ -392,7 +458,8 @@ def _piece(spec: Spec, arg: E | None) -> E:
     if spec.kind == "%":
         return exp.Literal.string("%")
     convert = _CONVERSIONS.get(spec.kind)
-    if convert is None or "!" in spec.flags or ("#" in spec.flags and spec.kind != "f"):
+    if convert is None or "!" in spec.flags or ("#" in spec.flags and convert not in (
+            _fixed, _radix)):
         why = _REFUSED.get(spec.kind.lower(), "")
         raise unsupported(f"printf() specifier {spec.source} with a non-constant argument{why}")
     return convert(spec, arg)
