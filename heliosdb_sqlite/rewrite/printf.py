@@ -154,21 +154,18 @@ def _read(spec: Spec, arg: E, build: Callable[[E], E]) -> E:
     real = spec.kind == "f"
     if _pg():
         return build(_real(arg) if real else _integer(arg))
-    as_text = fn("coalesce", text(arg), exp.Literal.string("0"))
+    as_text = text(arg)
     prefix = _REAL_PREFIX if real else _INTEGER_PREFIX
     whole = prefix + (r"\s*$" if real else r"(\.[0-9]*)?\s*$")
 
     def matches(pattern: str) -> E:
         return exp.RegexpLike(this=as_text.copy(), expression=exp.Literal.string(pattern))
-    as_double = cast(as_text.copy(), "DOUBLE PRECISION")
-    # a text's integer part as written: through a double it would lose digits past 2**53
-    value = as_double if real else case(
-        [(type_is(arg, *INTEGER_TYPES), fn("coalesce", cast(arg.copy(), "BIGINT"),
-                                           exp.Literal.number(0))),
-         (type_is(arg, *TEXT_TYPES), cast(fn("split_part", as_text.copy(),
-                                             exp.Literal.string("."), exp.Literal.number(1)),
-                                          "BIGINT"))],
-        cast(fn("trunc", as_double), "BIGINT"))
+    # Nano plans an expression in time exponential in its nesting depth (x2 per level past
+    # about 10), and BUILD nests its value several levels deep: the value is a cast of the
+    # argument, NULL and booleans are answered by constants in the CASE around it. An integer
+    # is a number cast (Nano truncates a double), or the digits of a text before any '.', exact
+    # where a double would lose digits past 2**53: two BUILDs, as a CASE on the type inside
+    # each copy of the value would be evaluated in each.
     # an integer flag, not a boolean CASE: the SQLite-to-engine transforms rewrite a boolean
     # CASE into a comparison with 0
     not_a_number = exp.EQ(this=case([(type_is(arg, *TEXT_TYPES), case(
@@ -177,7 +174,14 @@ def _read(spec: Spec, arg: E, build: Callable[[E], E]) -> E:
     from_text = case([(exp.Not(this=matches(prefix)), _zero(spec))],
                      failure(f"printf() %{spec.kind} of a text with characters after its number "
                              "on HeliosDB Nano", "TEXT", as_text))
-    return case([(not_a_number, from_text)], build(value))
+    true = exp.EQ(this=text(arg), expression=exp.Literal.string("true"))
+    cases = [(is_null(arg), _zero(spec)), (not_a_number, from_text),
+             (type_is(arg, "boolean"), case([(true, _zero(spec, 1))], _zero(spec)))]
+    if real:
+        return case(cases, build(cast(arg.copy(), "DOUBLE PRECISION")))
+    digits = fn("split_part", arg.copy(), exp.Literal.string("."), exp.Literal.number(1))
+    cases.append((type_is(arg, *TEXT_TYPES), build(cast(digits, "BIGINT"))))
+    return case(cases, build(cast(arg.copy(), "BIGINT")))
 
 
 def _decimal(spec: Spec, arg: E | None) -> E:
@@ -397,8 +401,10 @@ def _radix_of(spec: Spec, v: E) -> E:
         # typed: the engine's integer division (sqlglot otherwise writes a double division)
         place = exp.Div(this=of.copy(), expression=exp.Literal.number(base ** k), typed=True)
         index = fn("mod", place if k else of.copy(), exp.Literal.number(base))
-        return fn("substr", exp.Literal.string(table),
-                  exp.Add(this=index, expression=exp.Literal.number(1)), exp.Literal.number(1))
+        at = exp.Add(this=index, expression=exp.Literal.number(1))
+        if _pg():
+            at = cast(at, "INTEGER")  # PostgreSQL's substr() takes no bigint
+        return fn("substr", exp.Literal.string(table), at, exp.Literal.number(1))
 
     def joined(parts: list[E]) -> E:
         return fn("concat", *parts)
