@@ -32,7 +32,7 @@ def _error_code_attrs(sql_setup, sql):
     return step
 
 
-_GUARDED = "CREATE TABLE t (a INTEGER PRIMARY KEY, b NOT NULL CHECK (b > 0), u UNIQUE)"
+_GUARDED = "CREATE TABLE t (a INTEGER PRIMARY KEY, b INTEGER NOT NULL CHECK (b > 0), u INTEGER UNIQUE)"
 _GUARDED_FILL = "INSERT INTO t VALUES (1, 1, 1), (2, 2, 2)"
 
 
