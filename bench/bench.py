@@ -825,18 +825,19 @@ def _measure(entries: list, block: int = 2000, blocks: int = 7, layered: bool = 
 def stage_breakdown() -> None:
     """The shim's per-statement path peeled layer by layer, without a profiler.
 
-    The path: Connection.execute (builds its Cursor) -> Cursor.execute -> Connection._execute
-    (the plan cache probe) -> hotpath.execute (the plan's hot-path facts, hotpath.bind) ->
-    hotpath._read or hotpath._insert -> the engine. Each layer's entry point runs the same
-    statement in a loop; entries are interleaved in blocks and each reports its fastest block,
-    so a layer's own cost is the difference to the entry above it. Run twice: on the real
-    engine, and on a stub engine that answers at once (the pure Python cost, free of the engine's
-    noise). Private functions are called as their callers call them; if the package has changed
-    shape, or the statements no longer take the hot path, the breakdown says so and stops."""
+    Two paths. A statement's first runs: Connection._execute (the plan cache probe) ->
+    hotpath.execute (the plan's hot-path facts) -> the plan's general runner (hotpath.bind, the
+    lock, the cursor fill) -> the engine. Once it ran there, Connection.execute and
+    Cursor.execute call the runner remembered for it (checks made for its parameter types) ->
+    the engine. Each layer's entry point runs the same statement in a loop; entries are
+    interleaved in blocks and each reports its fastest block, so a layer's own cost is the
+    difference to the entry above it. Run twice: on the real engine, and on a stub engine that
+    answers at once (the pure Python cost, free of the engine's noise). Private functions are
+    called as their callers call them; if the package has changed shape, or the statements no
+    longer take the hot path, the breakdown says so and stops."""
     from heliosdb_sqlite import hotpath
     from heliosdb_sqlite.cursor import Cursor
     from heliosdb_sqlite.embedded.binding import BindingEngine
-    from heliosdb_sqlite.rewrite.plan import AUTO_ROWID
 
     n_rows = 20000
     conn = heliosdb_sqlite.connect(":memory:")
@@ -852,13 +853,11 @@ def stage_breakdown() -> None:
         cur = conn.cursor()
         sel_plan, ins_plan = conn._plan(SEL_SQLITE), conn._plan(ins_sql)
         sel_facts, ins_facts = hotpath.facts_of(sel_plan), hotpath.facts_of(ins_plan)
-        # the engine values _read and _insert take, as hotpath.execute orders them
-        if sel_facts.params is not None or ins_facts.params != (1, 2, 3, AUTO_ROWID):
-            raise RuntimeError(f"engine parameter order now {sel_facts.params} (point SELECT), "
-                               f"{ins_facts.params} (INSERT)")
         if not hotpath.execute(conn, cur, sel_plan, (1,)):
             raise RuntimeError("the point SELECT no longer takes the hot path")
-        execute, bind, read, insert = hotpath.execute, hotpath.bind, hotpath._read, hotpath._insert
+        conn.execute(SEL_SQLITE, (1,))  # remembered from now on
+        execute, bind = hotpath.execute, hotpath.bind
+        sel_general, sel_remembered = sel_facts.general, conn._fast[SEL_SQLITE]
 
         def sel_id(i: int) -> int:
             return i * 7919 % n_rows + 1
@@ -868,18 +867,26 @@ def stage_breakdown() -> None:
                 ("BindingEngine.query  (the binding's dicts -> tuples)" if engine is real
                  else "stub engine.query",
                  lambda i: engine.query(RAW_SEL, [sel_id(i)])),
-                ("hotpath._read        (lock try_acquire/release, cursor fill)",
-                 lambda i: read(conn, cur, sel_plan, sel_facts, [sel_id(i)])),
-                ("hotpath.execute      (the plan's facts, bind)",
-                 lambda i: execute(conn, cur, sel_plan, (sel_id(i),))),
-                ("Connection._execute  (the plan cache probe)",
-                 lambda i: conn._execute(cur, SEL_SQLITE, (sel_id(i),), False)),
-                ("Cursor.execute       (checks, _reset, _locked try/finally)",
+                ("remembered runner    (checks, typed bind, lock, cursor fill)",
+                 lambda i: sel_remembered(conn, (sel_id(i),), cur)),
+                ("Cursor.execute       (its checks, the remembered runner)",
                  lambda i: cur.execute(SEL_SQLITE, (sel_id(i),))),
-                ("Connection.execute   (+ Cursor(conn))",
+                ("Connection.execute   (the runner makes the Cursor)",
                  lambda i: conn.execute(SEL_SQLITE, (sel_id(i),))),
                 ("... .fetchone()",
                  lambda i: conn.execute(SEL_SQLITE, (sel_id(i),)).fetchone()),
+            ]
+
+        def general_select(engine: Any) -> list:
+            return [
+                ("engine.query" if engine is real else "stub engine.query",
+                 lambda i: engine.query(RAW_SEL, [sel_id(i)])),
+                ("general runner       (hotpath.bind, lock, cursor fill)",
+                 lambda i: sel_general(conn, (sel_id(i),), cur)),
+                ("hotpath.execute      (the plan's facts)",
+                 lambda i: execute(conn, cur, sel_plan, (sel_id(i),))),
+                ("Connection._execute  (the plan cache probe)",
+                 lambda i: conn._execute(cur, SEL_SQLITE, (sel_id(i),), False)),
             ]
 
         # the engine-level INSERTs go to a table of their own, behind the shim's back: rowids
@@ -892,16 +899,24 @@ def stage_breakdown() -> None:
             return [
                 ("BindingEngine.execute (INSERT)" if engine is real else "stub engine.execute",
                  lambda i: engine.execute(raw_ins_x, [i, 0.5, "row", next(xid)])),
-                ("hotpath._insert      (rowid from the counter, counters, cursor fill)",
-                 lambda i: insert(conn, cur, ins_plan, ins_facts, [i, 0.5, "row", None])),
-                ("hotpath.execute      (the plan's facts, bind + coercions, engine order)",
+                ("remembered runner    (checks, typed bind, rowid, counters, cursor fill)",
+                 lambda i: conn._fast[ins_sql](conn, (i, 0.5, "row"), cur)),
+                ("Cursor.execute       (its checks, the remembered runner)",
+                 lambda i: cur.execute(ins_sql, (i, 0.5, "row"))),
+                ("Connection.execute   (the runner makes the Cursor)",
+                 lambda i: conn.execute(ins_sql, (i, 0.5, "row"))),
+            ]
+
+        def general_insert(engine: Any) -> list:
+            return [
+                ("engine.execute" if engine is real else "stub engine.execute",
+                 lambda i: engine.execute(raw_ins_x, [i, 0.5, "row", next(xid)])),
+                ("general runner       (hotpath.bind + coercions, engine order, rowid, ...)",
+                 lambda i: ins_facts.general(conn, (i, 0.5, "row"), cur)),
+                ("hotpath.execute      (the plan's facts)",
                  lambda i: execute(conn, cur, ins_plan, (i, 0.5, "row"))),
                 ("Connection._execute  (the plan cache probe)",
                  lambda i: conn._execute(cur, ins_sql, (i, 0.5, "row"), False)),
-                ("Cursor.execute       (checks, _reset, _locked try/finally)",
-                 lambda i: cur.execute(ins_sql, (i, 0.5, "row"))),
-                ("Connection.execute   (+ Cursor(conn))",
-                 lambda i: conn.execute(ins_sql, (i, 0.5, "row"))),
             ]
 
         print("\n== engine floor (raw binding, µs per call, best of 7 blocks) ==")
@@ -923,11 +938,16 @@ def stage_breakdown() -> None:
             print(f"\n== point SELECT through the layers, {what} (µs per statement; "
                   "(+x) = that layer's own cost) ==")
             _measure(layers_select(engine), block=1000 if engine is real else 5000)
+            print(f"\n== point SELECT, its first runs (the general path), {what} ==")
+            _measure(general_select(engine), block=1000 if engine is real else 5000)
             conn.execute(ins_sql, row_values(0))  # opens the transaction, primes the counter
             if not execute(conn, cur, ins_plan, row_values(0)):
                 raise RuntimeError("the INSERT in a transaction no longer takes the hot path")
+            conn.execute(ins_sql, row_values(0))  # remembered from now on
             print(f"\n== INSERT in a transaction through the layers, {what} ==")
             _measure(layers_insert(engine), block=1000 if engine is real else 5000)
+            print(f"\n== INSERT in a transaction, its first runs (the general path), {what} ==")
+            _measure(general_insert(engine), block=1000 if engine is real else 5000)
             conn.commit()  # on the engine that saw the BEGIN
             conn._db.engine = real
 

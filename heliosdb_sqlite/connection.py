@@ -88,7 +88,7 @@ class Connection:
         self._session = _Session(self)
         self._sql_limit = _LIMITS[SQL_LENGTH_LIMIT]  # kept equal to getlimit(): the hot path
         self._variable_limit = _LIMITS[VARIABLE_LIMIT]
-        self._fast: dict[str, tuple] = {}  # Connection.execute's hot statements (hotpath.run)
+        self._fast: dict[str, Any] = {}  # hot statements' runners by SQL (hotpath.remember)
 
     # -- guards ------------------------------------------------------------------------------
     def _check_thread(self) -> None:
@@ -177,9 +177,9 @@ class Connection:
         return cur
 
     def execute(self, sql: str, parameters: Any = (), /) -> Cursor:
-        entry = self._fast.get(sql)
-        if entry is not None:
-            cur = hotpath.run(self, sql, entry, parameters)
+        run = self._fast.get(sql)
+        if run is not None:
+            cur = run(self, parameters, None)
             if cur is not None:
                 return cur
         if type(self).cursor is not Connection.cursor:  # sqlite3 calls self.cursor()
@@ -436,7 +436,7 @@ class Connection:
                     and len(sql) <= self._sql_limit \
                     and hotpath.execute(self, cursor, plan, parameters):
                 if sql not in self._fast and type(self).cursor is Connection.cursor:
-                    hotpath.remember(self, sql, plan, parameters)  # next time: hotpath.run
+                    hotpath.remember(self, sql, plan, parameters)  # next time: its runner
                 return
         elif self._udf is not None and udf.execute(self, cursor, sql, parameters, implicit_begin):
             return

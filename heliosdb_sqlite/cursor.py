@@ -66,8 +66,8 @@ class Cursor:
             self._check()  # raises what is wrong
         if type(sql) is not str and not isinstance(sql, str):
             raise TypeError(f"execute() argument 1 must be str, not {type(sql).__name__}")
-        entry = conn._fast.get(sql)
-        if entry is not None and hotpath.run(conn, sql, entry, parameters, self) is not None:
+        run = conn._fast.get(sql)
+        if run is not None and run(conn, parameters, self) is not None:
             return self
         self._reset()
         self._locked = True
@@ -183,7 +183,3 @@ class Cursor:
 
     def setoutputsize(self, size: Any, column: Any = None, /) -> None:
         """DB-API: accepted and ignored, as in sqlite3."""
-
-
-# Imported last: hotpath.py makes cursors of the class above.
-from . import hotpath  # noqa: E402

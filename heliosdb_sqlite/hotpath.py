@@ -11,6 +11,7 @@ wait for, converters or a text_factory, a trace callback, registered functions.
 """
 from __future__ import annotations
 
+import re
 import sqlite3 as _stdlib
 from threading import get_ident
 from typing import Any, Callable
@@ -34,13 +35,15 @@ _KEEPS = {"INTEGER": int, "NUMERIC": int, "REAL": float, "TEXT": str, "DYNAMIC":
 
 class _Fast:
     """What the hot path needs of a plan, derived once per cached plan."""
-    __slots__ = ("auto_at", "auto_last", "binders", "coercions", "description", "floats", "ints",
-                 "kinds", "named", "params", "plan", "read", "rowid_at", "rowid_index", "sql", "strs",
-                 "table")
+    __slots__ = ("auto_at", "auto_last", "coercions", "description", "floats", "general", "ints",
+                 "kinds", "named", "params", "plan", "read", "rowid_at", "rowid_index", "runners",
+                 "sql", "strs", "table")
 
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
-        self.binders: dict[tuple, Any] = {}  # binder() by the parameters' types
+        # _make_runner's compiled code by (checks the catalog, parameter types)
+        self.runners: dict[tuple, Any] = {}
+        self.general: Any = None  # execute()'s runner (_make_runner without a catalog)
         self.read = plan.fast == FAST_READ
         self.description = plan.shape.description if self.read else None
         step = plan.steps[0]
@@ -119,27 +122,29 @@ def bind(conn: Any, plan: Plan, info: _Fast, parameters: Any) -> list | None:
 
 
 def execute(conn: Any, cursor: Any, plan: Plan, parameters: Any) -> bool:
-    """Run `plan` on the hot path if it may; True when done (cursor filled)."""
+    """Run `plan` on the hot path if it may; True when done (cursor filled). The caller checked
+    that the plan belongs to the current catalog."""
     facts = plan.__dict__.get("_fast_info") or facts_of(plan)
-    values = bind(conn, plan, facts, parameters)
-    if values is None:
-        return False
-    return _run(conn, cursor, plan, facts, values) is not None
+    runner = facts.general
+    if runner is None:
+        runner = facts.general = _make_runner(facts, conn._db, None, None, None)
+    return runner(conn, parameters, cursor) is not None
 
 
 def remember(conn: Any, sql: str, plan: Plan, parameters: Any) -> None:
-    """After `sql` ran on the hot path through execute(): keep its entry for `run`, with the
-    catalog it was planned against and a binder specialised to the types of `parameters`. What
-    `run` does not check again each time is fixed for the connection (its class, the parameter
-    style) or clears the entries when it changes (setlimit)."""
+    """After `sql` ran on the hot path through execute(): keep a runner for it, which
+    Connection.execute and Cursor.execute call directly. The runner checks the catalog it was
+    planned against and binds through checks made for the types of `parameters`. What a runner
+    does not check each time is
+    fixed for the connection (its class, the parameter style) or clears the entries when it
+    changes (setlimit)."""
     facts = plan.__dict__.get("_fast_info") or facts_of(plan)
     if facts.named or plan.params.count > conn._variable_limit:
         return
     fast = conn._fast
     if len(fast) >= 256:
         fast.clear()
-    catalog = conn._db.catalog
-    fast[sql] = (facts, catalog, catalog.version, binder(facts, parameters))
+    fast[sql] = _make_runner(facts, conn._db, conn._db.catalog, sql, parameters)
 
 
 # What the binder checks of a value, by its type, so that sqlite3 would bind it as it is: an int
@@ -171,30 +176,27 @@ def _plain(value: Any) -> bool:
     return kind is bytes or value is None
 
 
-def binder(facts: _Fast, parameters: Any) -> Callable[[Any], list | None] | None:
-    """A function of the parameters: the engine values when every value has the type it had in
-    `parameters` (each place's own type where the plan coerces; then no coercion is due), else
-    None. Generated once per remembered statement: a check per value, in the engine's order;
-    None when `parameters` are not a plain sequence of such values."""
+def _binding_source(facts: _Fast, parameters: Any) -> str:
+    """The runner's binding: checks made for the types of `parameters` (each place's own type
+    where the plan coerces: then no coercion is due), in one expression, then the engine's value
+    list; any other parameters go to the general binder. Only the general binder when there is
+    nothing to specialise: no parameters seen (execute()'s runner), parameters that are not a
+    plain sequence of such values, or a place coerced whatever its value's type (LIMIT, a LIKE
+    pattern)."""
+    general = ("    values = _general(conn, facts, parameters)\n"
+               "    if values is None:\n"
+               "        return None\n")
     if type(parameters) is not tuple and type(parameters) is not list:
-        return None
-    signature = tuple(map(type, parameters))
-    made = facts.binders.get(signature, False)
-    if made is False:
-        made = facts.binders[signature] = _make_binder(facts, parameters)
-    return made
-
-
-def _make_binder(facts: _Fast, parameters: Any) -> Callable[[Any], list | None] | None:
+        return general
     keeps = {i: keep for i, keep, _ in facts.coercions}
     if None in keeps.values():
-        return None  # a place coerced whatever its value's type (LIMIT, a LIKE pattern): bind()
+        return general
     checks = []
     for i, value in enumerate(parameters):
         kind = type(value)
         keep = keeps.get(i)
         if kind not in _VALUE_CHECKS or keep is not None and kind is not keep and value is not None:
-            return None
+            return general
         p = f"p{i}"
         if keep is not None:  # a typed place: its own type, or NULL
             checks.append(f"({p} is None or {_VALUE_CHECKS[keep].format(p=p)})")
@@ -210,45 +212,50 @@ def _make_binder(facts: _Fast, parameters: Any) -> Callable[[Any], list | None] 
     else:
         out = names
     unpack = f"        {', '.join(names)}, = parameters\n" if names else ""
-    source = (
-        "def bind(parameters):\n"
+    return (
         "    if (type(parameters) is tuple or type(parameters) is list) "
         f"and len(parameters) == {len(names)}:\n"
         + unpack
         + f"        if {' and '.join(checks) or 'True'}:\n"
-        f"            return [{', '.join(out)}]\n"
-        "    return None\n")
-    scope: dict = {"_encodes": _encodes, "_plain": _plain}
-    exec(compile(source, f"<hot binder {facts.sql[:40]!r}>", "exec"), scope)  # noqa: S102
-    return scope["bind"]
+        f"            values = [{', '.join(out)}]\n"
+        "        else:\n"
+        "            values = _general(conn, facts, parameters)\n"
+        "    else:\n"
+        "        values = _general(conn, facts, parameters)\n"
+        "    if values is None:\n"
+        "        return None\n")
 
 
-def run(conn: Any, sql: str, entry: tuple, parameters: Any, cursor: Any = None) -> Any:
-    """Connection.execute (cursor None: a new cursor) or Cursor.execute of a remembered
-    statement: the cursor, or None (nothing done) when the general path must run it. The checks
-    of Cursor(conn), Cursor.execute and Connection._execute that can come out differently are
-    made here, inline."""
-    facts, catalog, version, bind_fast = entry
-    if conn._closed or conn._udf is not None or conn._trace is not None \
-            or conn._check_same_thread and get_ident() != conn._thread:
+# The parts of a runner (see _make_runner). A runner returns the cursor, or None having done
+# nothing when the general path must run the statement; it checks exactly what can make the
+# general path decide differently: the connection closed or used from another thread, registered
+# functions or a trace callback, an adapter registered for a plain type, parameters that need
+# adapting or converting, converters or a text_factory (reads), no transaction open or a
+# read-only database (INSERTs), another connection's transaction (reads).
+_PROLOGUE = """\
+def run(conn, parameters, cursor):
+    if conn._closed or conn._udf is not None or conn._trace is not None \\
+            or conn._check_same_thread and get_ident() != conn._thread \\
+            or not _ADAPTED_KEYS.isdisjoint(_ADAPTERS):
         return None
     db = conn._db
+"""
+_SAME_CATALOG = """\
     if db.catalog is not catalog or catalog.version != version:
-        del conn._fast[sql]  # planned against another schema; _execute remembers it anew
+        conn._fast.pop(sql, None)  # planned against another schema: the general path plans it
         return None
-    values = bind_fast(parameters) if bind_fast is not None \
-        and _ADAPTED_KEYS.isdisjoint(_ADAPTERS) else None
-    if values is None:
-        values = bind(conn, facts.plan, facts, parameters)
-        if values is None:
-            return None
-        values = _engine_order(facts, values)
-    if facts.read:
-        if conn.detect_types or conn.text_factory is not str:
-            return None
-    elif not conn._in_tx or conn._read_only:
+"""
+_READ_STATE = """\
+    if conn.detect_types or conn.text_factory is not str:
         return None
-    if cursor is None:  # what Cursor(conn) makes, its checks made above
+"""
+_INSERT_STATE = """\
+    if not conn._in_tx or conn._read_only:
+        return None
+"""
+# what Cursor(conn) makes (its checks made above), or the caller's cursor made ready
+_CURSOR = """\
+    if cursor is None:
         cursor = _NEW(Cursor)
         cursor.connection = conn
         cursor._closed = False
@@ -258,41 +265,13 @@ def run(conn: Any, sql: str, entry: tuple, parameters: Any, cursor: Any = None) 
             cursor.row_factory = factory
     else:
         cursor._reset()
-    if facts.read:
-        return _read(conn, cursor, facts.plan, facts, values)
-    return _insert(conn, cursor, facts.plan, facts, values)
-
-
-def _engine_order(facts: _Fast, values: list) -> list:
-    """SQLite's values in the engine's parameter order (what a generated binder returns)."""
-    if facts.auto_last:
-        values.append(None)  # the rowid's place, filled by _insert
-    elif facts.params is not None:
-        values = [values[i - 1] if i > 0 else None for i in facts.params]
-    return values
-
-
-def _run(conn: Any, cursor: Any, plan: Plan, facts: _Fast, values: list) -> Any:
-    values = _engine_order(facts, values)
-    if facts.read:
-        return _read(conn, cursor, plan, facts, values)
-    if not conn._in_tx or conn._read_only:
-        return None
-    return _insert(conn, cursor, plan, facts, values)
-
-
-_NEW = object.__new__
-
-
-def _read(conn: Any, cursor: Any, plan: Plan, info: _Fast, values: list) -> Any:
-    if conn.detect_types or conn.text_factory is not str:
-        return None
-    db = conn._db
+"""
+_READ = """\
     lock = None
     if not conn._in_tx:
         if conn._autocommit is False:
             return None  # a read opens the transaction
-        if db.shared:
+        if SHARED:
             # a server session of its own (storage._open_daemon): no other connection shares
             # this Database, so no lock to take; another session may have inserted since
             db.rowids.clear()
@@ -302,20 +281,18 @@ def _read(conn: Any, cursor: Any, plan: Plan, info: _Fast, values: list) -> Any:
                 return None  # another connection's transaction: a snapshot read or a wait
     conn._running = True
     try:
-        if info.description is not None:
-            rows = db.engine.rows_with(info.sql, values)
-            description = info.description
+        if DESCRIPTION is not None:
+            rows = db.engine.rows_with(SQL, values)
+            description = DESCRIPTION
         else:
-            result = db.engine.query(info.sql, values)
+            result = db.engine.query(SQL, values)
             rows = result.rows
             description = result.columns and tuple(
                 (n, None, None, None, None, None, None) for n in result.columns)
     except BaseException as exc:
-        if db.shared and not conn._in_tx and isinstance(exc, Exception):
+        if SHARED and not conn._in_tx and isinstance(exc, Exception):
             return None  # the general path re-reads a schema another session may have moved
-        if isinstance(exc, Exception) or is_engine_panic(exc):
-            raise engine_error(exc, db.catalog) from None
-        raise
+        raise _failed(db, exc, None) from None
     finally:
         conn._running = False
         if lock is not None:
@@ -326,53 +303,37 @@ def _read(conn: Any, cursor: Any, plan: Plan, info: _Fast, values: list) -> Any:
     if conn._interrupted:
         _interrupted(conn)
     return cursor
-
-
-def _insert(conn: Any, cursor: Any, plan: Plan, info: _Fast, values: list) -> Any:
-    """The INSERT, in the connection's transaction (the caller checked it has one)."""
-    db = conn._db
-    auto = info.auto_at
-    if auto is None and info.rowid_index is not None and values[info.rowid_at] is None:
-        auto = info.rowid_at  # an explicit NULL rowid
-    # PostgreSQL: a failing statement undoes only itself, as in SQLite (the transport sends the
-    # savepoint pair along with the statement: no round trip of its own)
-    guard = db.guard_statements
-    engine = db.engine
+"""
+# the INSERT, in the connection's transaction; on PostgreSQL a failing statement undoes only
+# itself, as in SQLite (the transport sends the savepoint pair along with the statement: no
+# round trip of its own).
+_INSERT = """\
+    auto = AUTO  # the automatic rowid's place, or an explicit NULL rowid's, or None
     conn._running = True
     try:
-        if guard:
-            engine.execute('SAVEPOINT "hsq_statement"', ())
+        if GUARD:
+            db.engine.execute('SAVEPOINT "hsq_statement"', ())
         if auto is not None:
-            known = db.rowids.get(info.table)
+            known = db.rowids.get(TABLE)
             if known is None:
-                insert = plan.insert
-                known = db.largest_rowid(insert.table, insert.rowid, False, conn.timeout)
+                known = db.largest_rowid(INSERT.table, INSERT.rowid, False, conn.timeout)
             values[auto] = known + 1
-        count = engine.execute_with(info.sql, values)
-        if guard:
-            engine.execute('RELEASE SAVEPOINT "hsq_statement"', ())
+        count = db.engine.execute_with(SQL, values)
+        if GUARD:
+            db.engine.execute('RELEASE SAVEPOINT "hsq_statement"', ())
     except BaseException as exc:
-        if guard:
-            try:
-                engine.execute('ROLLBACK TO SAVEPOINT "hsq_statement"', ())
-                engine.execute('RELEASE SAVEPOINT "hsq_statement"', ())
-            except Exception:  # noqa: BLE001, S110 - the statement's own error is the one to raise
-                pass
-        db.forget_rowids()
-        if isinstance(exc, Exception) or is_engine_panic(exc):
-            raise engine_error(exc, db.catalog, plan.table) from None
-        raise
-    finally:
         conn._running = False
+        raise _failed(db, exc, PLAN) from None
+    conn._running = False
     if count:
-        rowid = values[info.rowid_at]
+        rowid = values[ROWID_AT]
         conn._last_rowid = rowid
         if auto is not None:
-            db.rowids[info.table] = rowid  # known + 1
+            db.rowids[TABLE] = rowid  # known + 1
         else:
-            known = db.rowids.get(info.table)
+            known = db.rowids.get(TABLE)
             if known is not None and type(rowid) is int and rowid > known:
-                db.rowids[info.table] = rowid
+                db.rowids[TABLE] = rowid
     cursor.rowcount = count
     cursor.lastrowid = conn._last_rowid
     conn._total_changes += count
@@ -380,6 +341,86 @@ def _insert(conn: Any, cursor: Any, plan: Plan, info: _Fast, values: list) -> An
     if conn._interrupted:
         _interrupted(conn)
     return cursor
+"""
+
+
+def _make_runner(facts: _Fast, db: Any, catalog: Any, sql: str | None,
+                 parameters: Any) -> Callable[[Any, Any, Any], Any]:
+    """A function `run(conn, parameters, cursor)` for one plan: Connection.execute (cursor None:
+    it makes the cursor) or Cursor.execute of the statement. With a catalog (a remembered
+    statement) it first checks that the catalog is still the one the plan was made for, and
+    binds through checks made for the types of `parameters`. The code is compiled once per plan,
+    kind and parameter types (databases that share a plan have the same kind of engine); each
+    runner is a closure of it over the catalog."""
+    signature = tuple(map(type, parameters)) \
+        if type(parameters) is tuple or type(parameters) is list else None
+    key = (catalog is not None, signature)
+    make = facts.runners.get(key)
+    if make is None:
+        if len(facts.runners) >= 16:
+            facts.runners.clear()
+        make = facts.runners[key] = _compile(facts, db, catalog is not None, parameters)
+    return make(catalog, None if catalog is None else catalog.version, sql)
+
+
+def _compile(facts: _Fast, db: Any, checks_catalog: bool, parameters: Any) -> Callable:
+    """`make(catalog, version, sql)`, which returns the runner: the parts above, with the plan's
+    constants in its scope and the branches that cannot apply to this plan and database left
+    out by the compiler (they test constants)."""
+    body = (_PROLOGUE + (_SAME_CATALOG if checks_catalog else "")
+            + (_READ_STATE if facts.read else _INSERT_STATE)
+            + _binding_source(facts, parameters) + _CURSOR + (_READ if facts.read else _INSERT))
+    at = facts.rowid_at
+    constants = {  # written into the code: the compiler drops a branch that tests False
+        "SHARED": repr(db.shared), "GUARD": repr(db.guard_statements), "ROWID_AT": repr(at),
+        "AUTO": repr(facts.auto_at) if facts.auto_at is not None
+        else f"{at} if values[{at}] is None else None" if facts.rowid_index is not None
+        else "None"}
+    body = re.sub(r"\b(SHARED|GUARD|ROWID_AT|AUTO)\b", lambda m: constants[m[1]], body)
+    source = ("def make(catalog, version, sql):\n"
+              + "".join(f"    {line}\n" if line else "\n" for line in body.splitlines())
+              + "    return run\n")
+    plan = facts.plan
+    scope: dict = {
+        "get_ident": get_ident, "_ADAPTED_KEYS": _ADAPTED_KEYS, "_ADAPTERS": _ADAPTERS,
+        "_NEW": _NEW, "Cursor": Cursor, "_encodes": _encodes, "_plain": _plain,
+        "_general": _general, "_failed": _failed, "_interrupted": _interrupted,
+        "facts": facts, "PLAN": plan, "INSERT": plan.insert, "SQL": facts.sql,
+        "TABLE": facts.table, "DESCRIPTION": facts.description,
+    }
+    exec(compile(source, f"<hot runner {facts.sql[:40]!r}>", "exec"), scope)  # noqa: S102
+    return scope["make"]
+
+
+def _general(conn: Any, facts: _Fast, parameters: Any) -> list | None:
+    """The engine values by the general binder's rules (bind()), in the engine's order."""
+    values = bind(conn, facts.plan, facts, parameters)
+    if values is None:
+        return None
+    if facts.auto_last:
+        values.append(None)  # the rowid's place, filled by the runner
+    elif facts.params is not None:
+        values = [values[i - 1] if i > 0 else None for i in facts.params]
+    return values
+
+
+def _failed(db: Any, exc: BaseException, plan: Plan | None) -> BaseException:
+    """What a runner raises when the engine failed: an INSERT is undone (its savepoint on a
+    server that needs one) and the rowid counters forgotten; an engine error becomes sqlite3's."""
+    if plan is not None:
+        if db.guard_statements:
+            try:
+                db.engine.execute('ROLLBACK TO SAVEPOINT "hsq_statement"', ())
+                db.engine.execute('RELEASE SAVEPOINT "hsq_statement"', ())
+            except Exception:  # noqa: BLE001, S110 - the statement's own error is the one to raise
+                pass
+        db.forget_rowids()
+    if isinstance(exc, Exception) or is_engine_panic(exc):
+        return engine_error(exc, db.catalog, plan.table if plan is not None else None)
+    return exc
+
+
+_NEW = object.__new__
 
 
 def _interrupted(conn: Any) -> None:
