@@ -59,12 +59,11 @@ def table_functions(tree: E, ctx: Context) -> E:
 
 
 def _rows(sql: str) -> list[tuple]:
-    """Every row SQLite gives for `sql` (oracle.ask() answers one value)."""
-    with oracle._lock:
-        try:
-            return oracle._sqlite.execute(sql).fetchall()
-        except sqlite3.Error as err:
-            raise json1.make_error(json1.OperationalError, str(err)) from None
+    """Every row SQLite gives for `sql`, its errors as sqlite3's OperationalError."""
+    try:
+        return oracle.ask_rows(sql)
+    except sqlite3.Error as err:
+        raise json1.make_error(json1.OperationalError, str(err)) from None
 
 
 def _sources(select: exp.Select) -> list[E]:

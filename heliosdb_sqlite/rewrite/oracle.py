@@ -16,3 +16,9 @@ def ask(sql: str, params: tuple = ()) -> Any:
     """The first value of the first row of `sql`; SQLite's own error (sqlite3.Error) if it fails."""
     with _lock:
         return _sqlite.execute(sql, params).fetchone()[0]
+
+
+def ask_rows(sql: str, params: tuple = ()) -> list[tuple]:
+    """Every row this Python's SQLite gives for `sql` (a table-valued function's rows)."""
+    with _lock:
+        return _sqlite.execute(sql, params).fetchall()
