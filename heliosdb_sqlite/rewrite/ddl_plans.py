@@ -182,6 +182,22 @@ def _index_item(column: Column, collation: str | None, unique: bool, dialect: st
     return f"({folded.sql(dialect='postgres')})"
 
 
+def _named_columns(select_sql: str, tree: exp.Expression, names: list[str]) -> str:
+    """The view's query with its result columns named `names` (a column list, or SQLite's names
+    for repeated ones). Nano 4.31 ignores a CREATE VIEW column list: the query's own names are
+    renamed in a derived table around it when they differ."""
+    first = tree
+    while isinstance(first, exp.SetOperation):
+        first = first.this
+    inner = [p.alias_or_name for p in first.expressions] if isinstance(first, exp.Select) else []
+    if not names or inner == names:
+        return select_sql
+    if len(inner) != len(names) or len(set(inner)) != len(inner) or not all(inner):
+        raise make_error(OperationalError, "heliosdb_sqlite could not name this view's columns")
+    renamed = ", ".join(f"{quote(i)} AS {quote(n)}" for i, n in zip(inner, names))
+    return f'SELECT {renamed} FROM ({select_sql}) AS "_v"'
+
+
 def _create_view(sql, tokens, params, catalog, dialect) -> Plan:
     cur = _Cursor(sql, tokens)
     cur.accept("CREATE")
@@ -205,7 +221,6 @@ def _create_view(sql, tokens, params, catalog, dialect) -> Plan:
     result = shape(tree, select_sql, local, catalog)
     names = list(column_names or result.names or [])
     tree = apply(tree, Context(catalog, dialect))
-    column_list = ""
     if names:
         unique_names, seen = [], {}
         for n in names:  # SQLite names a repeated view column "a:1", "a:2"
@@ -217,8 +232,7 @@ def _create_view(sql, tokens, params, catalog, dialect) -> Plan:
                 seen[key] = 0
             unique_names.append(n)
         names = unique_names
-        column_list = " (" + ", ".join(quote(n) for n in names) + ")"
-    ddl = f"CREATE VIEW {quote(name)}{column_list} AS {engine_sql(tree)}"
+    ddl = f"CREATE VIEW {quote(name)} AS {_named_columns(engine_sql(tree), tree, names)}"
     stored = "CREATE VIEW " + sql[name_start:].rstrip().rstrip(";")
     view = Table(name, [Column(n, decl or "") for n, decl in zip(names, result.decltypes or
                                                                    (None,) * len(names))],

@@ -371,6 +371,20 @@ CASES = [
         "SELECT t.n, v.d FROM t JOIN v ON v.vid = t.id ORDER BY t.id",
         "SELECT * FROM (SELECT n FROM t WHERE n > 15) ORDER BY n",
     ]),
+    # a column list names the view's columns (Nano ignores it: the shim renames them)
+    Case("feature_view_column_list", [
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER, s TEXT)",
+        "INSERT INTO t (n, s) VALUES (10, 'a'), (20, 'b'), (30, 'c')",
+        "CREATE VIEW v (k, doubled, label) AS SELECT id, n * 2, s FROM t WHERE n > 10",
+        "CREATE VIEW u (a, b) AS SELECT id, n FROM t UNION SELECT n, id FROM t",
+        "CREATE VIEW twice AS SELECT n, n FROM t",
+        "SELECT * FROM v ORDER BY k",
+        "SELECT label, doubled FROM v WHERE k = 3",
+        "SELECT v.k, t.s FROM v JOIN t ON t.id = v.k ORDER BY v.k",
+        "SELECT a, b FROM u ORDER BY a, b",
+        "SELECT * FROM twice ORDER BY 1",
+        "PRAGMA table_info(v)",
+    ]),
     Case("feature_qualified_refs_same_name_both_sides", [
         "CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER)",
         "INSERT INTO t (n) VALUES (10), (20), (30)",
