@@ -152,6 +152,9 @@ def _read(spec: Spec, arg: E, build: Callable[[E], E]) -> E:
     in a CASE around BUILD. Nano has no regular expression that extracts, so there a text with
     characters after its number fails the statement naming it; PostgreSQL cuts the prefix."""
     real = spec.kind == "f"
+    if isinstance(arg, (exp.Predicate, exp.Connector, exp.Not, exp.Boolean)):
+        # a comparison is SQLite's 1 or 0 (NULL read as 0); PostgreSQL casts no boolean to bigint
+        return build(case([(arg.copy(), exp.Literal.number(1))], exp.Literal.number(0)))
     if _pg():
         return build(_real(arg) if real else _integer(arg))
     as_text = text(arg)
