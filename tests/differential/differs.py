@@ -119,10 +119,10 @@ DIFFERS["daemon-pg"].update({
 })
 
 # SQLite's scalar functions (cases/dialect_scalars.py)
-PRINTF_REFUSED = ("printf() with a non-constant format, or %e/%g/%x/%o (or %f with the ! flag or "
+PRINTF_REFUSED = ("printf() with a non-constant format, or %e/%E/%g/%G (or %f with the ! flag or "
                   "over 28 decimals) with a non-constant argument, raises NotSupportedError "
-                  "(Nano has no to_hex(); SQLite's exponent forms are not written); %f of a value "
-                  "that would show more than 16 significant digits fails the statement")
+                  "(SQLite's exponent forms are not written); %f of a value that would show more "
+                  "than 16 significant digits fails the statement")
 PRINTF_TEXT_PREFIX = ("printf('%d') of a text column: Nano has no regular expression that "
                       "extracts, so a text with characters after its number ('12abc') fails "
                       "the statement instead of reading its leading integer")
