@@ -204,8 +204,45 @@ def _dynamic_numeric(value: Any) -> Any:
     return _text(_numeric(value, real=False))
 
 
-_CANONICAL_INT = re.compile(r"-?(?:0|[1-9][0-9]{0,18})\Z")
-_HEX_BLOB = re.compile(r"\\x(?:[0-9a-f]{2})*\Z")
+def _digits_at_most(limit: str) -> str:
+    """A regular expression for the decimal numerals of len(limit) digits that are <= limit."""
+    branches = []
+    for i, digit in enumerate(limit):
+        low = "1" if i == 0 else "0"
+        if digit > low:
+            rest = len(limit) - i - 1
+            branches.append(limit[:i] + f"[{low}-{chr(ord(digit) - 1)}]"
+                            + (f"[0-9]{{{rest}}}" if rest else ""))
+    return "|".join(branches + [limit])
+
+
+def _real_pattern() -> str:
+    """float_text()'s forms ("%!.15g": at most 15 significant digits, no trailing zero but the
+    one of '.0'): fixed notation for exponents -4 to 14, else d.ddde[+-]XX."""
+    fixed = ["0\\.(0|0{0,3}[1-9]([0-9]{0,13}[1-9])?)"]
+    for width in range(1, 16):  # digits before the point
+        rest = 14 - width  # fraction digits before the last, nonzero one
+        fraction = "0" + ("|" + (f"[0-9]{{0,{rest}}}" if rest else "") + "[1-9]"
+                          if width < 15 else "")
+        fixed.append("[1-9]" + (f"[0-9]{{{width - 1}}}" if width > 1 else "")
+                     + f"\\.({fraction})")
+    exponent = "e(-(0[5-9]|[1-9][0-9]|[12][0-9][0-9]|3[01][0-9]|32[0-4])" \
+               "|\\+(1[5-9]|[2-9][0-9]|[12][0-9][0-9]|30[0-8]))"
+    return "-?(" + "|".join(fixed) + "|[1-9]\\.(0|[0-9]{0,13}[1-9])" + exponent + ")"
+
+
+# A dynamic column's text that is exactly SQLite's canonical text of a 64-bit integer or of a
+# real (float_text), or the engine's text of bytes, is that class again: dynamic_value() here,
+# typeof() in the engine (rewrite/functions.py). One definition for both, so plain regular
+# expressions that Python, Rust's regex (Nano's ~) and PostgreSQL's ARE read alike: groups,
+# classes, bounded repeats, alternation and the one escape \\. (and \\\\, \\+).
+CANONICAL_INT = "-?(0|[1-9][0-9]{0,17}|" + _digits_at_most(str(2**63 - 1)) + ")|-" + str(2**63)
+CANONICAL_REAL = _real_pattern()
+HEX_BLOB = "\\\\x([0-9a-f]{2})*"
+
+_CANONICAL_INT = re.compile(f"(?:{CANONICAL_INT})\\Z")
+_CANONICAL_REAL = re.compile(f"(?:{CANONICAL_REAL})\\Z")
+_HEX_BLOB = re.compile(f"(?:{HEX_BLOB})\\Z")
 
 
 def dynamic_value(value: Any) -> Any:
@@ -216,16 +253,9 @@ def dynamic_value(value: Any) -> Any:
     first = value[0]
     if first.isdigit() or first == "-":
         if _CANONICAL_INT.match(value):
-            number = int(value)
-            if -2**63 <= number < 2**63:
-                return number
-        elif "." in value or "e" in value:
-            try:
-                real = float(value)
-            except ValueError:
-                return value
-            if float_text(real) == value:
-                return real
+            return int(value)
+        if _CANONICAL_REAL.match(value):
+            return float(value)
     elif first == "\\" and _HEX_BLOB.match(value):
         return bytes.fromhex(value[2:])
     return value

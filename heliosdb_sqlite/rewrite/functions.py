@@ -10,7 +10,10 @@ from typing import Callable
 
 from sqlglot import exp
 
+from ..values import CANONICAL_INT, CANONICAL_REAL, HEX_BLOB
+from .collate import _Scope
 from .transforms_base import Context
+from .types import BLOB, NUMERIC
 
 Builder = Callable[[list[exp.Expression]], exp.Expression]
 
@@ -27,17 +30,65 @@ def _type_name(x: exp.Expression) -> exp.Expression:
 
 
 def _typeof(args: list[exp.Expression]) -> exp.Expression:
+    """typeof(X) from the engine's type of X. A typeless column's text (marked DYNAMIC by
+    sqlite_functions) is the class its canonical form reads back as (values.dynamic_value)."""
     x = args[0]
     pg_type = _type_name(x)
 
     def is_one_of(*names: str) -> exp.Expression:
         return exp.In(this=pg_type.copy(), expressions=[exp.Literal.string(n) for n in names])
-    return _case([
+    pairs = [
         (exp.Is(this=x.copy(), expression=exp.Null()), exp.Literal.string("null")),
         (is_one_of("bigint", "integer", "smallint", "boolean"), exp.Literal.string("integer")),
         (is_one_of("double precision", "real", "numeric"), exp.Literal.string("real")),
         (is_one_of("bytea"), exp.Literal.string("blob")),
-    ], exp.Literal.string("text"))
+    ]
+    if x.meta.get(DYNAMIC):
+        # reached by text only: the column's engine type is TEXT (rewrite/types.py); the CAST
+        # keeps PostgreSQL from refusing `~` on the other types at planning. Nano compiles a
+        # pattern for each row (~200 us for these), so a row tries the one pattern its first
+        # character and its '.' (a real's text always has one, an integer's never) leave open.
+        text = exp.Cast(this=x.copy(), to=exp.DataType.build("TEXT"))
+        first = exp.Substring(this=text.copy(), start=exp.Literal.number(1),
+                              length=exp.Literal.number(1))
+
+        def matches(pattern: str) -> exp.Expression:
+            return exp.RegexpLike(this=text.copy(), expression=exp.Literal.string(f"^({pattern})$"))
+        no_point = exp.EQ(this=exp.StrPosition(this=text.copy(), substr=exp.Literal.string(".")),
+                          expression=exp.Literal.number(0))
+        number = _case([(no_point, _case([(matches(CANONICAL_INT), exp.Literal.string("integer"))],
+                                         exp.Literal.string("text"))),
+                        (matches(CANONICAL_REAL), exp.Literal.string("real"))],
+                       exp.Literal.string("text"))
+        pairs.append((exp.In(this=first.copy(), expressions=[exp.Literal.string(c)
+                                                             for c in "-0123456789"]), number))
+        pairs.append((exp.and_(exp.EQ(this=first, expression=exp.Literal.string("\\")),
+                               matches(HEX_BLOB)), exp.Literal.string("blob")))
+    return _case(pairs, exp.Literal.string("text"))
+
+
+DYNAMIC = "hsq_dynamic"  # meta key: the expression reads a typeless (text-held) column
+
+
+class _TypeScope(_Scope):
+    """Resolves a column through FROM sources, views and subqueries as collations do, but a
+    result column's affinity is a column's only when the column is shown as it is (a CAST
+    changes the class typeof() sees)."""
+
+    def affinity(self, node: exp.Expression) -> str | None:
+        while isinstance(node, exp.Paren):
+            node = node.this
+        return self.column(node)[1] if isinstance(node, exp.Column) else None
+
+
+def _reads_dynamic(node: exp.Expression, scope: _TypeScope) -> bool:
+    """True if the expression is a column of a typeless (or not plainly numeric NUMERIC)
+    declared type, which the engine holds as text: BLOB or NUMERIC affinity held as text."""
+    while isinstance(node, exp.Paren):
+        node = node.this
+    if not isinstance(node, exp.Column):
+        return False
+    return scope.affinity(node) in (BLOB, NUMERIC)
 
 
 def _hex(args: list[exp.Expression]) -> exp.Expression:
@@ -123,13 +174,17 @@ def sqlite_functions(tree: exp.Expression, ctx: Context) -> exp.Expression:
     if ctx.dialect == "postgres":
         integer_sums(tree, ctx.catalog)
     # innermost first: a builder copies its arguments, which must already be translated
+    scope = _TypeScope(ctx.catalog)
     with dialect_scope(ctx.dialect):
         for node in reversed(list(tree.find_all(exp.Anonymous, exp.Func))):
             name = _name(node)
             builder = FUNCTIONS.get(name)
             if builder is None:
                 continue
-            node.replace(builder(_arguments(node)))
+            args = _arguments(node)
+            if name == "typeof" and args and _reads_dynamic(args[0], scope):
+                args[0].meta[DYNAMIC] = True
+            node.replace(builder(args))
     return tree
 
 

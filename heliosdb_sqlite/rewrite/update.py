@@ -31,6 +31,7 @@ from .ddl import parse_create_table
 from .lexer import tokenize
 from .plan import Step
 from .transforms import ROWID_NAMES, Context, apply, engine_sql
+from .types import is_dynamic
 
 ALGORITHMS = ("IGNORE", "REPLACE", "FAIL")
 
@@ -61,7 +62,8 @@ def plan_update_or(tree: exp.Update, algorithm: str, table: Table, catalog, dial
     this_row = _equal(identity, [_slot(nparams, i) for i in range(len(identity))])
     values = {c: _slot(nparams, len(identity) + j) for j, c in enumerate(key_columns)}
 
-    source = _source(tree, table, identity, [_new_value(c, sets) for c in key_columns])
+    source = _source(tree, table, identity,
+                     [_new_value(table, c, sets) for c in key_columns])
     steps: list[Step] = []
     if table.rowid is not None and table.rowid.lower() in sets:
         # SQLite cannot store a NULL rowid whatever the algorithm (it fails as ABORT)
@@ -142,9 +144,17 @@ def _changed_keys(table: Table, catalog, sets: dict) -> list[tuple[str, ...]]:
     return keys
 
 
-def _new_value(column: str, sets: dict) -> exp.Expression:
+def _new_value(table: Table, column: str, sets: dict) -> exp.Expression:
+    """A key column's new value as the row's UPDATE stores it: a typeless (text-held) column
+    stores the engine's text of the value, which the probes compare with the column (PostgreSQL
+    has no text = bigint)."""
     value = sets.get(column.lower())
-    return exp.column(column) if value is None else value.copy()
+    if value is None:
+        return exp.column(column)
+    declared = table.column(column)
+    if declared is not None and is_dynamic(declared.decltype):
+        return exp.Cast(this=exp.paren(value.copy()), to=exp.DataType.build("TEXT"))
+    return value.copy()
 
 
 def _default(column) -> exp.Expression | None:

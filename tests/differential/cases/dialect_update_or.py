@@ -22,6 +22,16 @@ CONSTRAINED_ROWS = "SELECT id, name, tag, n, m FROM t ORDER BY id"
 COUNTS = "SELECT changes(), total_changes()"
 
 CASES = [
+    # a key column without a declared type: the probe compares its stored form with the new value
+    Case("update_or_typeless_unique_key", [
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, u UNIQUE, v)",
+        "INSERT INTO t VALUES (1, 1, 'a'), (2, 2, 'b'), (3, 'x', 'c')",
+        "UPDATE OR IGNORE t SET u = 2 WHERE id = 1",
+        "UPDATE OR IGNORE t SET u = 'x' WHERE id = 2",
+        "UPDATE OR IGNORE t SET u = 7 WHERE id = 3",
+        "SELECT id, u, typeof(u), v FROM t ORDER BY id",
+        "UPDATE OR FAIL t SET u = 2 WHERE id = 1",
+    ]),
     Case("update_or_ignore_skips_rows_that_conflict", [
         # each row is checked against the rows as they are when its turn comes: 1 -> 2 and
         # 2 -> 3 hit rows not yet updated, 3 -> 4 is free, 5 -> 6 hits, 6 -> 7 is free
