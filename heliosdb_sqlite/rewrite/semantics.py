@@ -62,8 +62,9 @@ def truthiness(tree: exp.Expression, ctx: Context) -> exp.Expression:
 def like_nocase(tree: exp.Expression, ctx: Context) -> exp.Expression:
     """SQLite's LIKE folds ASCII letters only, lets `%` and `_` match newlines, and has no escape
     character unless ESCAPE names one; NOT LIKE is its negation. A literal pattern becomes a
-    regular expression with exactly those rules (patterns.py), and so does a pattern given as a
-    parameter, when it is bound. Any other pattern known only at run time (a column, an
+    regular expression with exactly those rules (patterns.py), on Nano string functions where
+    they are exact (patterns.like_fast: Nano compiles `~` for every row), and so does a pattern
+    given as a parameter, when it is bound. Any other pattern known only at run time (a column, an
     expression) goes to the engine's ILIKE with backslash made literal, which also folds
     non-ASCII letters; on Nano a newline in both operands is first made one private character,
     which `%` and `_` match (Nano's never match a newline)."""
@@ -89,6 +90,11 @@ def _like(like: exp.Like, escape: exp.Expression | None, kinds: dict[int, str],
     if isinstance(escape, exp.Null) or isinstance(pattern, exp.Null):
         return patterns.matches(subject, exp.Null(), negate)
     if isinstance(pattern, exp.Literal) and pattern.is_string:
+        if ctx.dialect != "postgres":  # PostgreSQL caches a compiled `~`: it is fast there
+            simple = isinstance(subject, (exp.Column, exp.Literal))
+            fast = patterns.like_fast(patterns.as_text(subject), pattern.this, esc, simple)
+            if fast is not None:
+                return patterns.negated(fast, negate)
         regex = exp.Literal.string(patterns.like_regex(pattern.this, esc))
         return patterns.matches(subject, regex, negate)
     if patterns.bound_pattern(pattern, kinds, ctx):
