@@ -24,6 +24,28 @@ def _trace(conn, module):
     return tuple(seen)
 
 
+# For the literal-pattern cases: ASCII letters in both cases, letters outside ASCII (é/É, the
+# KELVIN SIGN and U+0130, which lower to 'k' and 'i' + a combining dot), newlines, `%`, `_`,
+# backslash, numbers and NULL, in a text column and an integer one.
+FAST_VALUES = ["kite", "KITE", "\u212aite", "ski", "SKI", "sk\u0130", "ai", "a\u0130", "ı",
+               "Éclair", "éclair", "ÉCLAIR", "note\nword", "line\n", "\n", "a%b", "a_b", "a\\b",
+               "100%", "5", None, "", "Straße", "x\u212a"]
+FAST = [
+    "CREATE TABLE f (id INTEGER PRIMARY KEY, s TEXT, n INTEGER)",
+    ("many", "INSERT INTO f (s, n) VALUES (?, ?)",
+     [(value, (15, -3, None, 150)[i % 4]) for i, value in enumerate(FAST_VALUES)]),
+]
+
+
+def _like_columns(*patterns: str) -> str:
+    """One row per value: LIKE and NOT LIKE of each literal pattern (ESCAPE '!')."""
+    columns = []
+    for pattern in patterns:
+        literal = "'" + pattern.replace("'", "''") + "'"
+        columns.append(f"s LIKE {literal} ESCAPE '!', s NOT LIKE {literal} ESCAPE '!'")
+    return f"SELECT id, {', '.join(columns)} FROM f ORDER BY id"
+
+
 CASES = [
     Case("like_runtime_param_non_ascii", TABLE + [
         (BY_PATTERN, ("é%",)),
@@ -138,4 +160,46 @@ CASES = [
         "SELECT id FROM t WHERE s LIKE 'é' || '%' ORDER BY id",
     ], connect_kwargs=AUTOCOMMIT),
     Case("like_runtime_trace_shows_bound_value", TABLE + [_trace], connect_kwargs=AUTOCOMMIT),
+    Case("like_fast_exact", FAST + [
+        _like_columns("kite", "KITE", "ski", "Éclair", "éclair", "", "5", "a%b"),
+        "SELECT id FROM f WHERE s LIKE 'KItE' OR s LIKE 'note' || char(10) || 'word' ORDER BY id",
+        "SELECT id, n LIKE '15', n LIKE '-3' FROM f ORDER BY id",
+    ], connect_kwargs=AUTOCOMMIT),
+    Case("like_fast_prefix", FAST + [
+        _like_columns("k%", "Ki%", "SK%", "a%", "é%", "É%", "ÉC%", "note%", "5%", "%%"),
+        "SELECT id FROM f WHERE s LIKE 'li%' AND s NOT LIKE 'Ab%' ORDER BY id",
+        "SELECT id, n LIKE '1%', n NOT LIKE '-%' FROM f ORDER BY id",
+    ], connect_kwargs=AUTOCOMMIT),
+    Case("like_fast_suffix", FAST + [
+        _like_columns("%ite", "%ITE", "%KI", "%i", "%clair", "%É", "%AIR", "%e", "%%5"),
+        "SELECT id FROM f WHERE s LIKE '%ord' ORDER BY id",
+    ], connect_kwargs=AUTOCOMMIT),
+    Case("like_fast_contains", FAST + [
+        _like_columns("%it%", "%KI%", "%ai%", "%I%", "%k%", "%éc%", "%CL%", "%%lai%%", "%0%"),
+        "SELECT id FROM f WHERE s NOT LIKE '%a%' ORDER BY id",
+        "SELECT count(*) FROM f WHERE s LIKE '%I%'",
+        "SELECT count(*) FROM f WHERE s NOT LIKE '%I%'",
+    ], connect_kwargs=AUTOCOMMIT),
+    # `%` and `_` match a newline in SQLite; Nano's own LIKE never lets them
+    Case("like_fast_newline", FAST + [
+        _like_columns("%\n%", "note\nword", "%\nWORD", "line\n%", "\n", "%e\n", "note_word"),
+    ], connect_kwargs=AUTOCOMMIT),
+    Case("like_fast_escape", FAST + [
+        _like_columns("a!%b", "%!%%", "%!_%", "a!_b", "100!%", "a!", "!%%", "%!!%"),
+        "SELECT id, s LIKE 'a\\b', s LIKE 'a\\%', s LIKE 'a\\_' FROM f ORDER BY id",
+        ("SELECT id, s LIKE 'a\\%' ESCAPE '\\', s LIKE '%\\_%' ESCAPE '\\', "
+         "s LIKE 'K%' ESCAPE 'K' FROM f ORDER BY id"),
+    ], connect_kwargs=AUTOCOMMIT),
+    # patterns with `_` or `%` inside: the regular expression, after a test every match passes
+    Case("like_fast_other_shapes", FAST + [
+        _like_columns("_", "__", "k_te", "%i_e", "a_b", "n%e%d", "%c%A%", "É_L%", "_%_", "%_"),
+        "SELECT id FROM f WHERE s LIKE 'k%e' AND s NOT LIKE '_i%' ORDER BY id",
+    ], connect_kwargs=AUTOCOMMIT),
+    # a subject that is an expression (not repeated in the statement) and the select list
+    Case("like_fast_expression_subject", FAST + [
+        ("SELECT id, s || 'x' LIKE '%kx', trim(s) LIKE 'ki%', s || '' LIKE '%AI%', "
+         "(s || '') NOT LIKE 'k_%', 'Kite' LIKE 'k%', NULL LIKE 'a%' FROM f ORDER BY id"),
+        "SELECT id, like('%ki%', s), like('a!%%', s, '!'), s LIKE 'Z' IS NULL FROM f ORDER BY id",
+        "SELECT id FROM f WHERE (s LIKE 'k%') = (s LIKE '%e') ORDER BY id",
+    ], connect_kwargs=AUTOCOMMIT),
 ]
