@@ -16,18 +16,18 @@ from sqlglot.errors import ParseError
 
 from ..catalog import Catalog
 from ..exceptions import NotSupportedError, OperationalError, ProgrammingError, make_error
-from . import collate, control, ddl_plans, json1, pragma
+from . import collate_groups, control, ddl_plans, json1, pragma
 from .bare_columns import bare_columns
 from .grouped_outer import grouped_outer
 from .having import having_filters
 from .insert import plan_insert, split_conflict_clauses
-from .update import ALGORITHMS, plan_update_or
 from .lexer import Token, first_statement_end, tokenize
+from .names import resolve, resolve_write
 from .params import ParamSpec, number
 from .plan import Plan, Step
-from .names import resolve, resolve_write
 from .select import expand_stars, returning_shape, shape
 from .transforms import Context, apply, engine_sql
+from .update import ALGORITHMS, plan_update_or
 
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
 
@@ -150,7 +150,8 @@ def _query(verb, tree, sql, tokens, params, catalog, dialect) -> Plan:
     for select in tree.find_all(exp.Select):
         expand_stars(select, catalog)
     result_shape = shape(tree, sql, tokens, catalog)
-    collate.grouping(tree, catalog, dialect)  # before bare_columns: it picks each group's shown value
+    # before bare_columns: it picks each group's shown value
+    collate_groups.grouping(tree, catalog, dialect)
     bare_columns(tree, catalog, dialect)
     having_filters(tree, catalog, dialect)
     unresolved = _names_unknown_table(tree, catalog)

@@ -10,9 +10,9 @@ from typing import Callable
 
 from sqlglot import exp
 
-from ..engine import needs_shield, unicode_body
 from ..catalog import HIDDEN_ROWID, MASTER, SEQUENCE, Catalog
-from . import collate, json1, patterns, queries, semantics
+from ..engine import needs_shield, unicode_body
+from . import collate, collate_groups, collate_order, json1, patterns, queries, semantics
 from .functions import sqlite_functions
 from .plan import AUTO_ROWID, CHANGES, LAST_INSERT_ROWID, ROWID_BASE, TOTAL_CHANGES
 from .transforms_base import Context
@@ -224,8 +224,10 @@ PIPELINE: tuple[Transform, ...] = (
     sqlite_functions,
     queries.scan_order,  # after sqlite_functions, which turns total() into an aggregate
     queries.ordered_concat_input,
+    collate_order.compounds,
     collate.comparisons,
-    collate.sort_keys,
+    collate_order.sort_keys,
+    collate_groups.extremes,
     collate.leftovers,
     semantics.in_forms,
     semantics.truthiness,
