@@ -122,12 +122,11 @@ def like_fast(subject: exp.Expression, pattern: str, escape: str | None,
     character of x outside ASCII lowers to no ASCII letter (its run of x then cannot equal L),
     except the KELVIN SIGN ('k') and U+0130 ('i' before a combining dot, so it can only end a
     run strpos finds): a row holding one of those that L needs goes to the regular expression.
-    Any other pattern keeps the regular expression, after a test every match passes (strpos of
-    its longest run that either has no ASCII letter or is ASCII only), which Nano's AND
-    evaluates first: only the rows it lets through compile the expression."""
+    Any other pattern keeps the regular expression, after tests every match passes
+    (_prefilter): only the rows they let through compile the expression."""
     runs = like_runs(pattern, escape)
     if runs is None:
-        return exp.LT(this=_call("LENGTH", subject), expression=exp.Literal.number(0))
+        return _no_match(subject)
     if len(runs) > 2:  # `%%` is `%`
         runs = [runs[0], *[run for run in runs[1:-1] if run], runs[-1]]
     regex = exp.Literal.string(like_regex(pattern, escape))
@@ -144,11 +143,49 @@ def like_fast(subject: exp.Expression, pattern: str, escape: str | None,
         unusual = exp.or_(*[_contains(subject, exp.UnicodeString(this=ch)) for ch in guards])
         return exp.Case(ifs=[exp.If(this=unusual, true=_regex_match(subject, regex))],
                         default=test)
-    key = _key_run(runs)
-    if key is None or not simple:
+    tests = _prefilter(subject, runs)
+    if not tests or not simple:
         return None
-    return exp.and_(_contains(_fold(subject, key), exp.Literal.string(_key_text(key))),
-                    _regex_match(subject, regex))
+    # a CASE: Nano evaluates an AND of three operands in full (it compiles the expression for
+    # every row); the tests are NULL only for a NULL subject
+    return exp.Case(ifs=[exp.If(this=exp.and_(*tests), true=_regex_match(subject, regex))],
+                    default=_no_match(subject))
+
+
+def _no_match(subject: exp.Expression) -> exp.Expression:
+    """False, or NULL for a NULL subject."""
+    return exp.LT(this=_call("LENGTH", subject), expression=exp.Literal.number(0))
+
+
+def _prefilter(subject: exp.Expression, runs: list[Run]) -> list[exp.Expression]:
+    """Tests every match passes: the length of a pattern without `%`; the literal characters
+    it starts with (or else ends with), as far as _pure takes them; else strpos of the longest
+    such stretch of its two longest runs."""
+    tests: list[exp.Expression] = []
+    if len(runs) == 1:
+        tests.append(exp.EQ(this=_call("LENGTH", subject),
+                            expression=exp.Literal.number(len(runs[0]))))
+    head, tail = _pure_end(runs[0]), _pure_end(runs[-1][::-1])[::-1]
+    for text, side in ((head, "LEFT"), (tail, "RIGHT")):
+        if text:
+            part = _call(side, subject, exp.Literal.number(len(text)))
+            tests.append(exp.EQ(this=_fold(part, text),
+                                expression=exp.Literal.string(_key_text(text))))
+            return tests
+    keys = sorted(filter(None, (_key_run([run]) for run in runs)), key=len, reverse=True)
+    for key in keys[:2]:  # few rows pass both
+        tests.append(_contains(_fold(subject, key), exp.Literal.string(_key_text(key))))
+    return tests
+
+
+def _pure_end(run: Run) -> str:
+    """The longest start of the run that is literal characters _pure takes."""
+    text = ""
+    for ch in run:
+        if ch is None or not _pure(text + ch):
+            break
+        text += ch
+    return text
 
 
 def _shape(subject: exp.Expression,
