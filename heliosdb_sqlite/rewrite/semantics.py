@@ -59,6 +59,55 @@ def truthiness(tree: exp.Expression, ctx: Context) -> exp.Expression:
     return tree
 
 
+# Places where a value is read as a number: a comparison, LIKE, IN or EXISTS there is SQLite's
+# integer 1 or 0 (NULL stays NULL), not the engine's boolean.
+_ARITHMETIC = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.Neg, exp.DPipe,
+               exp.BitwiseAnd, exp.BitwiseOr, exp.BitwiseXor, exp.BitwiseLeftShift,
+               exp.BitwiseRightShift, exp.BitwiseNot)
+_CONDITION_TAKERS = (exp.Where, exp.Having, exp.Join, exp.And, exp.Or, exp.Not, exp.Paren,
+                     exp.Select, exp.Ordered, exp.Group, exp.Count, exp.Filter)
+
+
+def booleans_as_numbers(tree: exp.Expression, ctx: Context) -> exp.Expression:
+    """A comparison (or LIKE, IN, EXISTS, NOT, AND/OR) is the integer 1 or 0 in SQLite: in
+    arithmetic and `||`, as a function's or an aggregate's argument (`sum(status = 'done')`),
+    compared with a number, cast, or as a CASE result, the engine's boolean becomes
+    `CASE b WHEN true THEN 1 WHEN false THEN 0 END` (Nano cannot cast a boolean to a number;
+    NULL stays NULL). Conditions (WHERE, ON, CASE WHEN, AND/OR/NOT) and result columns keep it."""
+    for node in list(tree.find_all(*_BOOLEAN)):
+        if isinstance(node, exp.Boolean) or not _read_as_number(node):
+            continue
+        holder = node
+        while isinstance(holder.parent, exp.Paren):
+            holder = holder.parent
+        number = exp.Case(this=None, ifs=[
+            exp.If(this=exp.true(), true=exp.Literal.number(1)),
+            exp.If(this=exp.false(), true=exp.Literal.number(0))])
+        holder.replace(number)
+        number.set("this", exp.Paren(this=holder))
+    return tree
+
+
+def _read_as_number(node: exp.Expression) -> bool:
+    holder = node
+    while isinstance(holder.parent, exp.Paren):
+        holder = holder.parent
+    parent, key = holder.parent, holder.arg_key
+    if parent is None or isinstance(parent, _CONDITION_TAKERS):
+        return False
+    if isinstance(parent, exp.If):  # iif() / CASE WHEN: the branches are values
+        return key in ("true", "false")
+    if isinstance(parent, exp.Case):
+        return key == "default" or key == "this"
+    if isinstance(parent, (exp.EQ, exp.NEQ, exp.LT, exp.LTE, exp.GT, exp.GTE, exp.NullSafeEQ,
+                           exp.NullSafeNEQ)):
+        other = parent.expression if key == "this" else parent.this
+        return not _is_boolean(other) and not isinstance(other, exp.Null)
+    if isinstance(parent, exp.Cast):
+        return not parent.to.is_type(exp.DataType.Type.BOOLEAN)
+    return isinstance(parent, (_ARITHMETIC, exp.Func))
+
+
 def like_nocase(tree: exp.Expression, ctx: Context) -> exp.Expression:
     """SQLite's LIKE folds ASCII letters only, lets `%` and `_` match newlines, and has no escape
     character unless ESCAPE names one; NOT LIKE is its negation. A literal pattern becomes a
@@ -214,6 +263,18 @@ def int64_min_literal(tree: exp.Expression, ctx: Context) -> exp.Expression:
         if isinstance(node.this, exp.Literal) and node.this.this == "9223372036854775808":
             node.replace(exp.Paren(this=exp.Sub(this=exp.Literal.number("-9223372036854775807"),
                                                 expression=exp.Literal.number(1))))
+    return tree
+
+
+def null_negation(tree: exp.Expression, ctx: Context) -> exp.Expression:
+    """SQLite's -x of NULL is NULL, where Nano 4.31 fails ("Cannot apply unary minus to Null");
+    and SQLite negates a REAL column's 0.0 to 0.0 (it stores an integral real as an integer),
+    where PostgreSQL gives -0.0. A negated non-literal is 0 - x on both engines."""
+    for node in list(tree.find_all(exp.Neg)):
+        if not isinstance(node.this.unnest(), exp.Literal):
+            operand = node.this
+            node.replace(exp.Paren(this=exp.Sub(this=exp.Literal.number(0),
+                                                expression=exp.Paren(this=operand))))
     return tree
 
 

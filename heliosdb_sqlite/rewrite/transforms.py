@@ -213,6 +213,7 @@ def conflict_target(tree: exp.Expression, ctx: Context) -> exp.Expression:
 Transform = Callable[[exp.Expression, Context], exp.Expression]
 
 PIPELINE: tuple[Transform, ...] = (
+    semantics.null_negation,  # first: only the statement's own negations, not generated ones
     queries.index_hints,
     queries.correlated_outer_alias,
     queries.correlated_select_list,
@@ -231,6 +232,7 @@ PIPELINE: tuple[Transform, ...] = (
     collate.leftovers,
     semantics.in_forms,
     semantics.truthiness,
+    semantics.booleans_as_numbers,
     semantics.like_nocase,
     patterns.glob,
     semantics.null_safe_eq_parens,

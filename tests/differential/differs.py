@@ -72,6 +72,7 @@ DIFFERS["daemon-nano"] = {
         "errors_insert_or_abort_fail_rollback", "tx_failed_statement_keeps_transaction",
         "values_integer_primary_key_rejects_text")},
     "returning_names_as_written": TEXT_DESCRIBED,
+    "booleans_in_arithmetic_and_functions": TEXT_DESCRIBED,
     "values_null_handling": TEXT_DESCRIBED,
 }
 
