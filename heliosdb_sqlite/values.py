@@ -104,7 +104,7 @@ def to_storage(value: Any) -> Any:
 
 def integral_float_to_int(value: Any) -> Any:
     """NUMERIC affinity: a real that is an exact integer is stored (and returned) as an integer."""
-    if type(value) is float and value.is_integer() and -9.2e18 < value < 9.2e18:
+    if type(value) is float and value.is_integer() and -2.0**63 <= value < 2.0**63:
         return int(value)
     if type(value) is bool:
         return int(value)
@@ -124,7 +124,11 @@ def as_converter_input(value: Any) -> bytes:
 
 def float_text(value: float) -> str:
     """SQLite's text form of a REAL ("%!.15g"): 1.0 -> '1.0', 1e20 -> '1.0e+20'."""
-    text = "%.15g" % value
+    return _sqlite_layout("%.15g" % value)
+
+
+def _sqlite_layout(text: str) -> str:
+    """A "%g" text as SQLite's "%!g" writes it: a '.0' on whole mantissas, Inf/-Inf."""
     if text in ("inf", "-inf"):
         return "Inf" if text == "inf" else "-Inf"
     if "e" in text:
@@ -194,14 +198,31 @@ def _offset(value: Any) -> Any:
     return 0 if type(value) is int and value < 0 else value
 
 
+def dynamic_real_text(value: float) -> str:
+    """A REAL as a dynamic column holds it: SQLite's text (float_text, 15 significant digits)
+    when that reads back as the same double, else the first of 16 and 17 digits that does, in
+    the same layout. The column must give back the double it was given (SQLite stores 8 bytes)."""
+    text = float_text(value)
+    if text in ("Inf", "-Inf", "NaN") or float(text) == value:
+        return text
+    for digits in (16, 17):
+        longer = _sqlite_layout("%.*g" % (digits, value))
+        if float(longer) == value:
+            return longer
+    return longer
+
+
 def _dynamic(value: Any) -> Any:
-    """Into a dynamic (text-held) column: numbers as SQLite's canonical text."""
+    """Into a dynamic (text-held) column: numbers as their canonical text (dynamic_real_text)."""
+    if type(value) is float:
+        return dynamic_real_text(value)
     return _text(value)
 
 
 def _dynamic_numeric(value: Any) -> Any:
-    """NUMERIC affinity into a dynamic column: numeric text becomes a number first ('3.0' -> 3)."""
-    return _text(_numeric(value, real=False))
+    """NUMERIC affinity into a dynamic column: numeric text becomes a number first ('3.0' -> 3),
+    and a whole real an integer (123456789012345.0 -> 123456789012345)."""
+    return _dynamic(integral_float_to_int(_numeric(value, real=False)))
 
 
 def _digits_at_most(limit: str) -> str:
@@ -216,23 +237,25 @@ def _digits_at_most(limit: str) -> str:
     return "|".join(branches + [limit])
 
 
-def _real_pattern() -> str:
-    """float_text()'s forms ("%!.15g": at most 15 significant digits, no trailing zero but the
-    one of '.0'): fixed notation for exponents -4 to 14, else d.ddde[+-]XX."""
-    fixed = ["0\\.(0|0{0,3}[1-9]([0-9]{0,13}[1-9])?)"]
-    for width in range(1, 16):  # digits before the point
-        rest = 14 - width  # fraction digits before the last, nonzero one
+def _real_pattern(digits: int = 17) -> str:
+    """dynamic_real_text()'s forms ("%!.15g", or 16 or 17 digits where 15 do not give the
+    double back: at most 17 significant digits, no trailing zero but the one of '.0'): fixed
+    notation for exponents -4 to 16, else d.ddde[+-]XX (from e+15)."""
+    fixed = [f"0\\.(0|0{{0,3}}[1-9]([0-9]{{0,{digits - 2}}}[1-9])?)"]
+    for width in range(1, digits + 1):  # digits before the point
+        rest = digits - 1 - width  # fraction digits before the last, nonzero one
         fraction = "0" + ("|" + (f"[0-9]{{0,{rest}}}" if rest else "") + "[1-9]"
-                          if width < 15 else "")
+                          if width < digits else "")
         fixed.append("[1-9]" + (f"[0-9]{{{width - 1}}}" if width > 1 else "")
                      + f"\\.({fraction})")
     exponent = "e(-(0[5-9]|[1-9][0-9]|[12][0-9][0-9]|3[01][0-9]|32[0-4])" \
                "|\\+(1[5-9]|[2-9][0-9]|[12][0-9][0-9]|30[0-8]))"
-    return "-?(" + "|".join(fixed) + "|[1-9]\\.(0|[0-9]{0,13}[1-9])" + exponent + ")"
+    return ("-?(" + "|".join(fixed) + f"|[1-9]\\.(0|[0-9]{{0,{digits - 2}}}[1-9])" + exponent
+            + ")")
 
 
 # A dynamic column's text that is exactly SQLite's canonical text of a 64-bit integer or of a
-# real (float_text), or the engine's text of bytes, is that class again: dynamic_value() here,
+# real (dynamic_real_text), or the engine's text of bytes, is that class again: dynamic_value(),
 # typeof() in the engine (rewrite/functions.py). One definition for both, so plain regular
 # expressions that Python, Rust's regex (Nano's ~) and PostgreSQL's ARE read alike: groups,
 # classes, bounded repeats, alternation and the one escape \\. (and \\\\, \\+).
@@ -255,7 +278,9 @@ def dynamic_value(value: Any) -> Any:
         if _CANONICAL_INT.match(value):
             return int(value)
         if _CANONICAL_REAL.match(value):
-            return float(value)
+            real = float(value)
+            if dynamic_real_text(real) == value:  # 16 or 17 digits only where 15 would not do
+                return real
     elif first == "\\" and _HEX_BLOB.match(value):
         return bytes.fromhex(value[2:])
     return value
