@@ -17,7 +17,7 @@ from .collate import (
     _unsupported,
     strip,
 )
-from .collate_order import _term_collation
+from .collate_order import _term_collation, result_term
 from .transforms_base import Context
 
 
@@ -260,15 +260,5 @@ def _enclosing_select(node: exp.Expression) -> exp.Expression | None:
 
 
 def _group_key(select: exp.Select, term: exp.Expression) -> exp.Expression:
-    """A GROUP BY term as an expression over the source rows (a position or a result column's
-    alias names that result column's expression)."""
-    if isinstance(term, exp.Literal) and not term.is_string and term.this.isdigit():
-        position = int(term.this)
-        if 0 < position <= len(select.expressions):
-            term = select.expressions[position - 1]
-    elif isinstance(term, exp.Column) and not term.table:
-        for projection in select.expressions:
-            if isinstance(projection, exp.Alias) and projection.alias.lower() == term.name.lower():
-                term = projection
-                break
-    return strip((term.this if isinstance(term, exp.Alias) else term).copy())
+    """A GROUP BY term as an expression over the source rows, without its COLLATE."""
+    return strip(result_term(select, term).copy())

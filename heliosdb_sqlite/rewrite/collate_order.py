@@ -37,19 +37,23 @@ def _term_collation(term: exp.Expression, select: exp.Select, scope: _Scope) -> 
     explicit = scope.explicit(term)
     if isinstance(term, exp.Collate):
         term = term.this
-    target = term
+    target = result_term(select, term)
+    return explicit or scope.explicit(target) or scope.implicit(target) or BINARY, target
+
+
+def result_term(select: exp.Select, term: exp.Expression) -> exp.Expression:
+    """An ORDER BY / GROUP BY term as an expression over the source rows: a position or a
+    result column's alias names that result column's expression."""
     if isinstance(term, exp.Literal) and not term.is_string and term.this.isdigit():
         position = int(term.this)
         if 0 < position <= len(select.expressions):
-            target = select.expressions[position - 1]
+            term = select.expressions[position - 1]
     elif isinstance(term, exp.Column) and not term.table:
         for projection in select.expressions:
             if isinstance(projection, exp.Alias) and projection.alias.lower() == term.name.lower():
-                target = projection
+                term = projection
                 break
-    if isinstance(target, exp.Alias):
-        target = target.this
-    return explicit or scope.explicit(target) or scope.implicit(target) or BINARY, target
+    return term.this if isinstance(term, exp.Alias) else term
 
 
 def sort_keys(tree: exp.Expression, ctx: Context) -> exp.Expression:

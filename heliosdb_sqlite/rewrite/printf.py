@@ -187,11 +187,10 @@ def _read(spec: Spec, arg: E, build: Callable[[E], E]) -> E:
     return case(cases, build(cast(arg.copy(), "BIGINT")))
 
 
-def _decimal(spec: Spec, arg: E | None) -> E:
-    """%d %i: sign, digits (at least `precision`), padded to `width` by spaces or zeros."""
-    if "," in spec.flags:
-        raise unsupported(f"printf() specifier {spec.source} (thousands separators) with a "
-                          "non-constant argument")
+def _integer(spec: Spec, arg: E | None, of_constant: Callable[[int], E],
+             of_value: Callable[[E], E]) -> E:
+    """An integer conversion's argument: missing (0), a constant (SQLite reads it now), or a
+    value the engine reads (_read)."""
     if arg is None:
         return _zero(spec)
     ok, value = constant_value(arg)
@@ -199,8 +198,17 @@ def _decimal(spec: Spec, arg: E | None) -> E:
         if isinstance(value, str):
             raise unsupported("printf() of a text constant as an integer alongside "
                               "non-constant arguments")
-        return _decimal_of(spec, lit(int(value or 0)))
-    return _read(spec, arg, lambda v: _decimal_of(spec, v))
+        return of_constant(int(value or 0))
+    return _read(spec, arg, of_value)
+
+
+def _decimal(spec: Spec, arg: E | None) -> E:
+    """%d %i: sign, digits (at least `precision`), padded to `width` by spaces or zeros."""
+    if "," in spec.flags:
+        raise unsupported(f"printf() specifier {spec.source} (thousands separators) with a "
+                          "non-constant argument")
+    return _integer(spec, arg, lambda n: _decimal_of(spec, lit(n)),
+                    lambda v: _decimal_of(spec, v))
 
 
 def _decimal_of(spec: Spec, value: E) -> E:
@@ -384,15 +392,7 @@ def _radix(spec: Spec, arg: E | None) -> E:
     `width`. The engines have no bit operators SQLite's digits can come from (Nano has no
     to_hex, shifts or &): each digit is (v / base**k) % base looked up in the digit string, and
     a negative value's are base - 1 minus those of -1 - v (its bitwise complement)."""
-    if arg is None:
-        return _zero(spec)
-    ok, value = constant_value(arg)
-    if ok:
-        if isinstance(value, str):
-            raise unsupported("printf() of a text constant as an integer alongside "
-                              "non-constant arguments")
-        return _zero(spec, int(value or 0))
-    return _read(spec, arg, lambda v: _radix_of(spec, v))
+    return _integer(spec, arg, lambda n: _zero(spec, n), lambda v: _radix_of(spec, v))
 
 
 def _radix_of(spec: Spec, v: E) -> E:
