@@ -253,7 +253,7 @@ def _with_plain(tree: exp.Insert, catalog, dialect: str, returns: bool, info,
 def _values_coercions(tree: exp.Insert, table: Table, columns: list[str]):
     """Parameters inserted into a typed column take its affinity; a double-quoted name in VALUES
     is a string (VALUES can name no column, so SQLite falls back to the literal)."""
-    from .names import affinity_key
+    from .names import affinity_key, dynamic_literal
     coercions = []
     source = tree.expression
     if not isinstance(source, exp.Values):
@@ -270,6 +270,10 @@ def _values_coercions(tree: exp.Insert, table: Table, columns: list[str]):
                 key = affinity_key(column.decltype)
                 if key is not None:
                     coercions.append((int(value.name[1:]), key))
+            elif column is not None:
+                stored = dynamic_literal(value, affinity_key(column.decltype))
+                if stored is not None:
+                    value.replace(stored)
     return tuple(coercions)
 
 

@@ -17,6 +17,7 @@ from sqlglot import exp
 
 from ..catalog import Catalog
 from ..exceptions import OperationalError, make_error
+from ..values import COERCIONS
 from .transforms import ROWID_NAMES
 from .types import affinity, is_dynamic
 
@@ -182,6 +183,10 @@ def resolve_write(tree: exp.Expression, table) -> tuple[tuple[int, str], ...]:
             value = assignment.expression
             if column is not None and isinstance(value, exp.Placeholder) and value.name[1:].isdigit():
                 coercions.append((int(value.name[1:]), affinity_key(column.decltype)))
+            elif column is not None:
+                stored = dynamic_literal(value, affinity_key(column.decltype))
+                if stored is not None:
+                    value.replace(stored)
     where = tree.args.get("where")
     if where is not None:
         for col in where.find_all(exp.Column):
@@ -190,6 +195,25 @@ def resolve_write(tree: exp.Expression, table) -> tuple[tuple[int, str], ...]:
             if table.column(col.name) is None and col.name.lower() not in ROWID_NAMES:
                 raise make_error(OperationalError, f"no such column: {col.name}")
     return tuple(c for c in coercions if c[1] is not None)
+
+
+def dynamic_literal(value: exp.Expression, key: str | None) -> exp.Expression | None:
+    """A number written in the SQL for a typeless (text-held) column, as the text that column
+    keeps for it (values.COERCIONS[key]): the engine would print 1.0 as '1', an integer."""
+    if key not in ("DYNAMIC", "DYNAMIC_NUMERIC"):
+        return None
+    negative = isinstance(value, exp.Neg)
+    literal = value.this if negative else value
+    if not isinstance(literal, exp.Literal) or literal.is_string:
+        return None
+    text = literal.this
+    try:
+        number = int(text, 16) if text[:2].lower() == "0x" else \
+            int(text) if text.isdigit() and int(text) < 2**63 else float(text)
+    except ValueError:
+        return None
+    stored = COERCIONS[key](-number if negative else number)
+    return exp.Literal.string(stored) if isinstance(stored, str) else None
 
 
 def affinity_key(decltype: str) -> str | None:

@@ -17,4 +17,14 @@ CASES = [
         ("many", "INSERT INTO t (x, d, n) VALUES (?, ?, ?)", [(r, r, r) for r in REALS]),
         "SELECT x, typeof(x), d, typeof(d), n FROM t ORDER BY id",
     ]),
+    # numbers written in the SQL keep their class there too (the engine prints 1.0 as '1')
+    Case("dynamic_reals_literals", [
+        T,
+        *[f"INSERT INTO t (x, d) VALUES ({v}, {v})" for v in (
+            "1.50", "1e3", "0.1", "-0.0", "100", "1.0", "-2.5", "0x1F", "9223372036854775808",
+            "5802282.732638497", "-7")],
+        "UPDATE t SET x = 2.0, d = -3.0 WHERE id = 1",
+        "UPDATE t SET x = 12 WHERE id = 2",
+        "SELECT id, x, typeof(x), d, typeof(d) FROM t ORDER BY id",
+    ]),
 ]
