@@ -16,7 +16,7 @@ from sqlglot.errors import ParseError
 
 from ..catalog import Catalog
 from ..exceptions import NotSupportedError, OperationalError, ProgrammingError, make_error
-from . import collate_groups, control, ddl_plans, json1, pragma
+from . import collate_groups, control, ddl_plans, dynamic_math, json1, pragma
 from .bare_columns import bare_columns
 from .grouped_outer import grouped_outer
 from .having import having_filters
@@ -160,6 +160,7 @@ def _query(verb, tree, sql, tokens, params, catalog, dialect) -> Plan:
     coercions += tuple(ctx.coercions)
     grouped_outer(tree, catalog, dialect)  # after the transforms: it reads the engine's form (having.py)
     result_shape = json1.decoded_shape(tree, result_shape)
+    result_shape = dynamic_math.numeric_shape(tree, result_shape)
     step = Step(engine_sql(tree), tuple(ctx.params), True)
     return Plan("SELECT", params, (step,), result_shape, coercions=coercions,
                 schema_version=catalog.version, unresolved=unresolved)

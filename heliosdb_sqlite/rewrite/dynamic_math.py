@@ -14,14 +14,18 @@ from __future__ import annotations
 
 from sqlglot import exp
 
+from ..values import numeric_text
 from .functions import _TypeScope
 from .transforms_base import Context
 from .types import BLOB, INTEGER, NUMERIC, REAL, is_dynamic
 
 NUMBER = "hsq_number"  # meta key: the expression is a NUMERIC standing for a SQLite number
+DOUBLE = "hsq_double"  # meta key: a double standing for a SQLite real (an operand was REAL)
+HELD = "hsq_held"  # meta key on number(): the column whose text it reads
 NUMERIC_RESULT = "hsq_numeric"  # meta key on a projection: its value is NUMERIC text
 
 _ARITHMETIC = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.Neg)
+_COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
 _NUMERIC_CALLS = (exp.Sum, exp.Avg, exp.Abs, exp.Round)
 _DIGITS = "0123456789"
 _EXPONENT_REAL = "^-?[0-9]\\.[0-9]+e[-+][0-9]+$"  # float_text() past 1e15 / below 1e-4
@@ -39,7 +43,12 @@ def _s(text: str) -> exp.Literal:
     return exp.Literal.string(text)
 
 
-def number(column: exp.Expression) -> exp.Expression:
+def _as_real(x: exp.Expression) -> exp.Expression:
+    """A NUMERIC with a scale, so its text shows a real: * 1.0 (Nano's + 0.0 keeps no scale)."""
+    return exp.Mul(this=x, expression=_cast(_s("1.0"), "NUMERIC"))
+
+
+def number(column: exp.Expression, text_real: bool = False) -> exp.Expression:
     """The NUMERIC a typeless column's text stands for in SQLite arithmetic. Plain decimals
     (every canonical integer and most canonical reals) are cast as they are; an exponent form
     through a double (Nano casts no exponent to NUMERIC), one regular expression for those rows
@@ -64,8 +73,9 @@ def number(column: exp.Expression) -> exp.Expression:
                      expression=exp.Length(this=_fn("ltrim", text(), _s(_DIGITS))))
     prefix = _cast(exp.DPipe(this=_s("0"), expression=exp.Substring(
         this=text(), start=exp.Literal.number(1), length=digits)), "NUMERIC")
-    exponent = exp.Add(this=_cast(_cast(text(), "DOUBLE PRECISION"), "NUMERIC"),
-                       expression=_cast(exp.Literal.number("0.0"), "NUMERIC"))
+    if text_real:  # abs() and sum() read other text as a real (abs('12abc') is 12.0)
+        prefix = _cast(exp.DPipe(this=prefix.this, expression=_s(".0")), "NUMERIC")
+    exponent = _as_real(_cast(_cast(text(), "DOUBLE PRECISION"), "NUMERIC"))
     is_exponent = exp.RegexpLike(this=text(), expression=_s(_EXPONENT_REAL))
     out = exp.Case(ifs=[
         exp.If(this=plain, true=_cast(text(), "NUMERIC")),
@@ -74,6 +84,7 @@ def number(column: exp.Expression) -> exp.Expression:
                true=exp.Case(ifs=[exp.If(this=is_exponent, true=exponent)], default=prefix.copy())),
     ], default=prefix)
     out.meta[NUMBER] = True
+    out.meta[HELD] = c.copy()
     return out
 
 
@@ -109,6 +120,10 @@ def _numeric_place(column: exp.Column) -> bool:
         return True
     if isinstance(parent, exp.Anonymous) and parent.name.lower() == "total":
         return True
+    if isinstance(parent, _COMPARISONS) and not isinstance(parent.parent, exp.Update):
+        # compared with arithmetic, as in n + 1 > n (an UPDATE's SET n = .. is no comparison)
+        sides = (parent.this, parent.expression)
+        return any(isinstance(_bare(side), _ARITHMETIC) for side in sides)
     return False
 
 
@@ -119,12 +134,14 @@ def _is_number(node: exp.Expression) -> bool:
     if isinstance(node, _ARITHMETIC):
         return any(_is_number(child) for child in (node.this, node.args.get("expression"))
                    if isinstance(child, exp.Expression))
-    return isinstance(node, exp.Abs) and _is_number(node.this)
+    return isinstance(node, (exp.Abs, exp.Sum)) and _is_number(node.this)
 
 
 def _static_class(node: exp.Expression, scope: _TypeScope) -> str | None:
     """INTEGER or REAL where the operand's class is known without looking at its value."""
     node = _bare(node)
+    if node.meta.get(DOUBLE):
+        return REAL
     if isinstance(node, exp.Literal) and not node.is_string:
         return REAL if any(ch in node.this for ch in ".eE") else INTEGER
     if isinstance(node, exp.Column) and not node.meta.get(NUMBER):
@@ -134,46 +151,112 @@ def _static_class(node: exp.Expression, scope: _TypeScope) -> str | None:
 
 
 def _integral(node: exp.Expression, scope: _TypeScope) -> exp.Expression | None:
-    """A condition true when the operand's value is an integer (None: always). A NUMERIC's text
-    has a point exactly when it has a scale, i.e. stands for a real."""
+    """A condition true when the operand's value is an integer (None: always). A typeless
+    column's text has a point or an exponent exactly when it holds a real; a NUMERIC's text has
+    a point exactly when it has a scale, i.e. stands for a real."""
     if _static_class(node, scope) == INTEGER:
         return None
+    bare = _bare(node)
+    held = bare.meta.get(HELD)
+    if held is not None:
+        return exp.and_(*(exp.EQ(this=exp.StrPosition(this=held.copy(), substr=_s(ch)),
+                                 expression=exp.Literal.number(0)) for ch in ".e"))
     return exp.EQ(this=exp.StrPosition(this=_cast(node.copy(), "TEXT"), substr=_s(".")),
                   expression=exp.Literal.number(0))
 
 
-def _division(node: exp.Div, scope: _TypeScope) -> exp.Expression:
-    """SQLite: integer / integer is an integer, truncated toward zero; NUMERIC's / is exact."""
-    left, right = node.this, node.expression
-    if REAL in (_static_class(left, scope), _static_class(right, scope)):
-        return node
-    tests = [t for t in (_integral(left, scope), _integral(right, scope)) if t is not None]
-    whole = _fn("trunc", node.copy())
-    if not tests:
-        return whole
-    return exp.Case(ifs=[exp.If(this=exp.and_(*tests), true=whole)], default=node.copy())
+def _double(x: exp.Expression) -> exp.Expression:
+    return _cast(x.copy(), "DOUBLE PRECISION")
 
 
-def _remainder(node: exp.Mod) -> exp.Expression:
-    """SQLite's % works on the operands' integer parts (Nano's % takes only integers)."""
-    def whole(x: exp.Expression) -> exp.Expression:
-        return _cast(_fn("trunc", x.copy()), "BIGINT")
-    return _cast(exp.Mod(this=whole(node.this), expression=whole(node.expression)), "NUMERIC")
+def _real_text(double: exp.Expression) -> exp.Expression:
+    """A double's text with SQLite's '.0' on a whole value (the engines write 60.0 as '60')."""
+    text = _cast(double, "TEXT")
+    whole = exp.EQ(this=_fn("ltrim", text.copy(), _s("-" + _DIGITS)), expression=_s(""))
+    return exp.DPipe(this=text, expression=exp.Case(ifs=[exp.If(this=whole, true=_s(".0"))],
+                                                    default=_s("")))
 
 
-def _canonical_text(value: exp.Expression) -> exp.Expression:
-    """A NUMERIC as SQLite's text of the number it stands for: NUMERIC's scale can leave
-    trailing zeros (2.5 * 2.0 is 5.00), SQLite's real text has none but the one of '.0'."""
-    text = _cast(value, "TEXT")
-    trimmed = _fn("rtrim", text.copy(), _s("0"))
-    ends_in_point = exp.EQ(this=exp.Substring(this=trimmed.copy(), start=exp.Length(
-        this=trimmed.copy())), expression=_s("."))
-    has_point = exp.GT(this=exp.StrPosition(this=text.copy(), substr=_s(".")),
-                       expression=exp.Literal.number(0))
-    return exp.Case(ifs=[
-        exp.If(this=exp.Not(this=has_point), true=text.copy()),
-        exp.If(this=ends_in_point, true=exp.DPipe(this=trimmed.copy(), expression=_s("0"))),
-    ], default=trimmed)
+def _real_number(double: exp.Expression) -> exp.Expression:
+    """A double as the NUMERIC of its shortest text: the same value, and a scale (a real)."""
+    return _cast(_real_text(double), "NUMERIC")
+
+
+
+_BINARY = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)
+_FALSE = "false"
+
+
+def _parts(node: exp.Expression, scope: _TypeScope, made: dict):
+    """An operand as three forms: a condition true when its value is an integer (None: always,
+    _FALSE: never), its exact NUMERIC form (used where the condition holds) and its double form.
+    An operation's result carries its forms, so an outer operation builds on them, not on the
+    result's CASE: the SQL grows linearly with the nesting, not twice per level."""
+    bare = _bare(node)
+    if id(bare) in made:
+        return made[id(bare)][1]
+    static = _static_class(node, scope)
+    if static == REAL:
+        return _FALSE, None, node if bare.meta.get(DOUBLE) else _double(node)
+    integral = _integral(node, scope)
+    return integral, node, _double(node)
+
+
+def _both(a, b):
+    if _FALSE in (a, b):
+        return _FALSE
+    tests = [t.copy() for t in (a, b) if t is not None]
+    return exp.and_(*tests) if tests else None
+
+
+def _whole(x: exp.Expression) -> exp.Expression:
+    return _cast(_fn("trunc", x.copy()), "BIGINT")
+
+
+def _operation(node: exp.Expression, scope: _TypeScope, made: dict) -> exp.Expression:
+    """SQLite's + - * / % and unary - on a typeless operand: integer with integer is exact
+    (NUMERIC; / truncates), anything with a real is a double's operation (0.1 * 0.1 is
+    0.010000000000000002), carried as the NUMERIC of its shortest text, so that one expression
+    has one type on every engine; % works on the operands' integer parts, a real if one is."""
+    kind = type(node)
+    if kind is exp.Neg:
+        flag, exact, double = _parts(node.this, scope, made)
+        exact = exp.Neg(this=exp.Paren(this=exact.copy())) if exact is not None else None
+        double = exp.Neg(this=exp.Paren(this=double.copy()))
+    else:
+        (flag_l, exact_l, double_l), (flag_r, exact_r, double_r) = (
+            _parts(node.this, scope, made), _parts(node.expression, scope, made))
+        flag = _both(flag_l, flag_r)
+        if kind is exp.Mod:
+            exact = None
+            if flag != _FALSE:  # BIGINT's %: a double cannot hold every 64-bit integer
+                exact = _cast(exp.Mod(this=_cast(exact_l.copy(), "BIGINT"),
+                                      expression=_cast(exact_r.copy(), "BIGINT")), "NUMERIC")
+            double = _cast(exp.Mod(this=_whole(double_l), expression=_whole(double_r)),
+                           "DOUBLE PRECISION")
+        else:
+            exact = None
+            if flag != _FALSE:
+                if kind is exp.Div:  # BIGINT's / truncates (NUMERIC's rounds past 16 digits)
+                    exact = _cast(exp.Div(this=_cast(exact_l.copy(), "BIGINT"),
+                                          expression=_cast(exact_r.copy(), "BIGINT"),
+                                          typed=True), "NUMERIC")
+                else:
+                    exact = exp.Paren(this=kind(this=exact_l.copy(), expression=exact_r.copy()))
+            double = exp.Paren(this=kind(this=double_l.copy(), expression=double_r.copy()))
+    if flag == _FALSE:  # a real whatever the values: the double itself
+        out = _bare(double)
+        out.meta[DOUBLE] = True
+        made[id(out)] = (out, (_FALSE, None, double))
+        return exp.Paren(this=out)
+    if flag is None:
+        out = exact
+    else:
+        out = exp.Case(ifs=[exp.If(this=flag.copy(), true=exact.copy())],
+                       default=_real_number(double.copy()))
+    _bare(out).meta[NUMBER] = True
+    made[id(_bare(out))] = (_bare(out), (flag, exact, double))
+    return out
 
 
 _OPERAND = "hsq_number"  # a placeholder call: sqlite_functions must not rewrite number()'s calls
@@ -196,15 +279,24 @@ def dynamic_arithmetic(tree: exp.Expression, ctx: Context) -> exp.Expression:
         return tree
     scope = _TypeScope(ctx.catalog)
     for operand in operands:
-        operand.replace(number(operand.expressions[0].copy()))
+        parent = operand.parent
+        while isinstance(parent, exp.Paren):
+            parent = parent.parent
+        operand.replace(number(operand.expressions[0].copy(),
+                               text_real=isinstance(parent, (exp.Abs, exp.Sum))))
     # innermost first: an outer operation reads the rewritten inner one
-    for node in reversed(list(tree.find_all(exp.Div, exp.Mod))):
-        if not any(_is_number(x) for x in (node.this, node.expression)):
-            continue
-        node.replace(_division(node, scope) if isinstance(node, exp.Div) else _remainder(node))
+    made: dict = {}  # id of an operation's result -> (result, its three forms: _parts())
+    for node in reversed(list(tree.find_all(*_BINARY, exp.Neg))):
+        operands = (node.this,) if isinstance(node, exp.Neg) else (node.this, node.expression)
+        if any(_is_number(x) or _bare(x).meta.get(DOUBLE) for x in operands):
+            node.replace(_operation(node, scope, made))
     for node in list(tree.find_all(exp.Avg)):
-        if _is_number(node.this) and not isinstance(node.parent, exp.Cast):
-            node.replace(_cast(node.copy(), "DOUBLE PRECISION"))  # avg() is a real
+        if _is_number(node.this):  # SQLite: the sum as a double over the count, a real
+            node.replace(exp.Div(
+                this=_cast(exp.Sum(this=node.this.copy()), "DOUBLE PRECISION"),
+                expression=_cast(exp.Nullif(this=exp.Count(this=node.this.copy()),
+                                            expression=exp.Literal.number(0)),
+                                 "DOUBLE PRECISION")))
     _mark_projections(tree)
     _stored_text(tree, scope)
     return tree
@@ -212,6 +304,8 @@ def dynamic_arithmetic(tree: exp.Expression, ctx: Context) -> exp.Expression:
 
 def _numeric_result(node: exp.Expression) -> bool:
     node = _bare(node)
+    if node.meta.get(DOUBLE):
+        return True
     if isinstance(node, exp.Case) and node.args.get("ifs") and all(_numeric_result(i.args["true"])
                                                        for i in node.args["ifs"]):
         return True  # a division's two forms
@@ -252,14 +346,30 @@ def _stored_text(tree: exp.Expression, scope: _TypeScope) -> None:
             continue
         declared = info.column(assignment.this.name)
         if declared is not None and is_dynamic(declared.decltype):
-            assignment.set("expression", _canonical_text(assignment.expression.copy()))
+            value = assignment.expression
+            # a NUMERIC made here is SQLite's text already (exact integers; a real is the
+            # shortest text of its double); a double needs the '.0' of a whole value
+            text = (_real_text(value.copy()) if _bare(value).meta.get(DOUBLE)
+                    else _cast(value.copy(), "TEXT"))
+            assignment.set("expression", text)
+
+
+_INT64 = range(-2**63, 2**63)
+
+
+def number_text(value):
+    """A NUMERIC result's text as SQLite's number: integer text past 64 bits is a real (SQLite
+    has no such integer; a real from an exponent form shows no point as NUMERIC)."""
+    value = numeric_text(value)
+    if type(value) is int and value not in _INT64:
+        return float(value)
+    return value
 
 
 def numeric_shape(tree: exp.Expression, shape):
     """`shape` with values.numeric_text for the result columns dynamic_arithmetic() marked."""
     from dataclasses import replace
 
-    from ..values import numeric_text
     from .select import first_select
     select = first_select(tree)
     if select is None or shape is None or not shape.converters:
@@ -267,5 +377,5 @@ def numeric_shape(tree: exp.Expression, shape):
     marks = [item.meta.get(NUMERIC_RESULT) for item in select.expressions]
     if not any(marks) or len(marks) != len(shape.converters):
         return shape
-    converters = tuple(numeric_text if mark else c for mark, c in zip(marks, shape.converters))
+    converters = tuple(number_text if mark else c for mark, c in zip(marks, shape.converters))
     return replace(shape, converters=converters)

@@ -12,7 +12,8 @@ from sqlglot import exp
 
 from ..catalog import HIDDEN_ROWID, MASTER, SEQUENCE, Catalog
 from ..engine import needs_shield, unicode_body
-from . import collate, collate_groups, collate_order, json1, patterns, queries, semantics
+from . import (collate, collate_groups, collate_order, dynamic_math, json1, patterns, queries,
+               semantics)
 from .functions import sqlite_functions
 from .plan import AUTO_ROWID, CHANGES, LAST_INSERT_ROWID, ROWID_BASE, TOTAL_CHANGES
 from .transforms_base import Context
@@ -222,7 +223,9 @@ PIPELINE: tuple[Transform, ...] = (
     catalog_tables,
     rowid_columns,
     json1.json_calls,
+    dynamic_math.dynamic_operands,  # marks the columns only: sqlite_functions keeps the marks
     sqlite_functions,
+    dynamic_math.dynamic_arithmetic,  # after sqlite_functions: its builders would grow number()
     queries.scan_order,  # after sqlite_functions, which turns total() into an aggregate
     queries.ordered_concat_input,
     collate_order.compounds,

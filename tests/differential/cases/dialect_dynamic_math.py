@@ -1,0 +1,81 @@
+"""Arithmetic on typeless columns (rewrite/dynamic_math.py): the engine holds such a value as
+SQLite's text, and SQLite computes with the number it stands for. Integer stays integer (5 + 1 is
+6), real stays real (2.5 + 1 is 3.5), other text is its numeric prefix ('12abc' + 1 is 13), NULL
+stays NULL; integer / integer truncates; % is a real when an operand is one; an UPDATE stores the
+result so that it reads back (and typeof() sees it) as the number it is."""
+from ...differential.harness import Case
+
+T = "CREATE TABLE t (name, n)"
+T_FILL = ("INSERT INTO t VALUES ('a', 1), ('b', 2.5), ('c', '12abc'), ('d', NULL), "
+          "('e', 'xyz'), ('f', -7), ('g', 0.1), ('h', 3), ('i', 40), ('j', -2.75)")
+
+CASES = [
+    Case("dynamic_math_counters", [
+        "CREATE TABLE hits (page, n)",
+        "INSERT INTO hits VALUES ('home', 0), ('about', 41), ('x', NULL)",
+        "UPDATE hits SET n = n + 1",
+        "UPDATE hits SET n = n + 1 WHERE page = 'home'",
+        "SELECT page, n, typeof(n) FROM hits ORDER BY page",
+        ("UPDATE hits SET n = n - ? WHERE page = ?", (2, "about")),
+        "SELECT page, n, typeof(n) FROM hits ORDER BY page",
+        "UPDATE hits SET n = n * 1.5",
+        "SELECT page, n, typeof(n) FROM hits ORDER BY page",
+    ]),
+    Case("dynamic_math_operators", [
+        T,
+        T_FILL,
+        "SELECT name, n + 1, n - 1, n * 2 FROM t ORDER BY name",
+        "SELECT name, n / 2, n / 2.0, 7 / n FROM t WHERE n <> 0 ORDER BY name",
+        "SELECT name, n % 3, -n FROM t ORDER BY name",
+        "SELECT name, n + n, n * n FROM t ORDER BY name",
+    ]),
+    Case("dynamic_math_functions", [
+        T,
+        T_FILL,
+        "SELECT name, abs(n), round(n), round(n, 1) FROM t ORDER BY name",
+        "SELECT sum(n), total(n), avg(n), count(n) FROM t",
+        "SELECT sum(n), total(n), avg(n) FROM t WHERE name IN ('a', 'f', 'h', 'i')",
+        "SELECT sum(n), total(n), avg(n) FROM t WHERE name = 'none'",
+    ]),
+    Case("dynamic_math_group_by", [
+        "CREATE TABLE sales (region, amount)",
+        "INSERT INTO sales VALUES ('n', 10), ('n', 2.5), ('s', 7), ('s', 8), ('w', NULL)",
+        "SELECT region, sum(amount), total(amount), avg(amount) FROM sales "
+        "GROUP BY region ORDER BY region",
+        "SELECT region, sum(amount) * 2 FROM sales GROUP BY region ORDER BY region",
+    ]),
+    Case("dynamic_math_where_order", [
+        T,
+        T_FILL,
+        "SELECT name FROM t WHERE n + 1 > 2 ORDER BY name",
+        "SELECT name, n FROM t ORDER BY n + 0, name",
+        "SELECT name FROM t WHERE n * 2 = 5",
+    ]),
+    Case("dynamic_math_nested_and_mixed", [
+        T,
+        T_FILL,
+        "CREATE TABLE m (k INTEGER, r REAL, d)",
+        "INSERT INTO m VALUES (2, 0.5, 3), (5, 1.25, 0.1), (NULL, NULL, NULL)",
+        "SELECT name, (n + 1) * 2, (n - n) * 3, n * 0.1, n - 0.5 FROM t ORDER BY name",
+        "SELECT k * d, r * d, d / k, d + r, d % k, (d + 1) / (k - 1) FROM m ORDER BY k",
+        ("SELECT name, n + ?, n * ? FROM t ORDER BY name", (1, 0.5)),
+        "SELECT d * d * d, -d + 1, abs(-d) FROM m ORDER BY k",
+    ]),
+    Case("dynamic_math_stored_reals", [
+        "CREATE TABLE s (id INTEGER PRIMARY KEY, v)",
+        "INSERT INTO s (v) VALUES (0.1), (2), (-3.5), ('xyz'), (NULL), (7)",
+        "UPDATE s SET v = v * 0.1",
+        "SELECT id, v, typeof(v) FROM s ORDER BY id",
+        "UPDATE s SET v = v * 3",
+        "SELECT id, v, typeof(v) FROM s ORDER BY id",
+        "UPDATE s SET v = v - v",
+        "SELECT id, v, typeof(v) FROM s ORDER BY id",
+    ]),
+    Case("dynamic_math_big_integers", [
+        "CREATE TABLE b (v)",
+        ("INSERT INTO b VALUES (?), (?), (?)",
+         (9223372036854775807, -9223372036854775808, 4611686018427387904)),
+        "SELECT v + 0, v * 1, v / 3, v % 1000 FROM b ORDER BY v",
+        "SELECT v + 1 > v FROM b ORDER BY v",
+    ]),
+]
