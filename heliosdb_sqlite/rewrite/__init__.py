@@ -135,6 +135,7 @@ def _dispatch(verb: str, sql: str, text: str, tokens: list[Token], params: Param
                         schema_version=version)
         ctx = Context(catalog, dialect, coercions=[])
         tree = apply(tree, ctx)
+        result_shape = dynamic_math.numeric_shape(tree, result_shape)
         step = Step(engine_sql(tree), tuple(ctx.params), returning)
         coercions += tuple(ctx.coercions)
         return Plan(verb, params, (step,), result_shape, touches=table, coercions=coercions,

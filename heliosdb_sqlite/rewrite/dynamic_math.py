@@ -318,15 +318,20 @@ def _numeric_result(node: exp.Expression) -> bool:
     return _is_number(node)
 
 
+def _results(tree: exp.Expression) -> list[exp.Expression]:
+    """The items of the statement's RETURNING, else of its outermost SELECT's list."""
+    from .select import first_select
+    returning = tree.args.get("returning")
+    if returning is not None:
+        return returning.expressions
+    select = first_select(tree)
+    return select.expressions if select is not None else []
+
+
 def _mark_projections(tree: exp.Expression) -> None:
-    """The outermost query's result columns whose value is such a NUMERIC (its text reads back
-    as SQLite's integer or real: values.numeric_text)."""
-    select = tree
-    while isinstance(select, (exp.Union, exp.Subquery)):
-        select = select.this
-    if not isinstance(select, exp.Select):
-        return
-    for item in select.expressions:
+    """The outermost query's (or RETURNING's) result columns whose value is such a NUMERIC or
+    double (its text reads back as SQLite's integer or real: number_text)."""
+    for item in _results(tree):
         inner = item.this if isinstance(item, exp.Alias) else item
         if _numeric_result(inner):
             item.meta[NUMERIC_RESULT] = True
@@ -370,11 +375,9 @@ def numeric_shape(tree: exp.Expression, shape):
     """`shape` with values.numeric_text for the result columns dynamic_arithmetic() marked."""
     from dataclasses import replace
 
-    from .select import first_select
-    select = first_select(tree)
-    if select is None or shape is None or not shape.converters:
+    if shape is None or not shape.converters:
         return shape
-    marks = [item.meta.get(NUMERIC_RESULT) for item in select.expressions]
+    marks = [item.meta.get(NUMERIC_RESULT) for item in _results(tree)]
     if not any(marks) or len(marks) != len(shape.converters):
         return shape
     converters = tuple(number_text if mark else c for mark, c in zip(marks, shape.converters))

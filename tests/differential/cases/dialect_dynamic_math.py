@@ -78,4 +78,11 @@ CASES = [
         "SELECT v + 0, v * 1, v / 3, v % 1000 FROM b ORDER BY v",
         "SELECT v + 1 > v FROM b ORDER BY v",
     ]),
+    Case("dynamic_math_returning", [
+        "CREATE TABLE r (id INTEGER PRIMARY KEY, n)",
+        "INSERT INTO r (n) VALUES (1), (2.5), ('x'), (NULL)",
+        "UPDATE r SET n = n + 1 RETURNING id, n, n * 2, n / 2",
+        "DELETE FROM r WHERE id = 2 RETURNING n + 1, -n",
+        "SELECT id, n, typeof(n) FROM r ORDER BY id",
+    ], unordered=True),
 ]
