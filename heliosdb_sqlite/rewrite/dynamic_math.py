@@ -5,10 +5,17 @@ A typeless (or DATETIME-like) column is held by the engine as text in SQLite's c
 sum(), total(), avg(), abs() and round(), such a value is its number: an integer's text is an
 INTEGER, a real's a REAL, other text its numeric prefix ('12abc' is 12, 'abc' 0), NULL stays NULL.
 
-The number is a NUMERIC on every engine: PostgreSQL needs one type per expression, and NUMERIC
-keeps the int-vs-real class in its scale (2 + 1 is 3, 2.0 + 1 is 3.0; sum() of integers has no
-scale), which the result's text shows and values.numeric_text reads back. Integer / integer and %
-are made integer operations again. No per-row regular expression but for exponent forms.
+Per row, integer with integer is exact (NUMERIC; / and % as BIGINT's), anything with a real is a
+double's operation (0.1 * 0.1 is 0.010000000000000002). Both are carried as one NUMERIC (the
+double as the NUMERIC of its shortest text), since PostgreSQL needs one type per expression and a
+NUMERIC keeps the int-vs-real class in its scale, which the result's text shows (number_text reads
+it back; an UPDATE stores that text). An operand with a static REAL class makes the whole
+operation a double. Each operation carries its forms to the enclosing one (_parts), so the SQL
+grows linearly with the nesting. No per-row regular expression but for exponent forms.
+
+Known gaps: a real result of 1e15 or more stored back by UPDATE is not SQLite's exponent text;
+% of a real past 2**63 overflows BIGINT; text with a fraction after its digits ('12.5abc') reads
+as its integer part (SQLite: 12.5).
 """
 from __future__ import annotations
 
