@@ -208,8 +208,15 @@ def dynamic_literal(value: exp.Expression, key: str | None) -> exp.Expression | 
         return None
     text = literal.this
     try:
-        number = int(text, 16) if text[:2].lower() == "0x" else \
-            int(text) if text.isdigit() and int(text) < 2**63 else float(text)
+        if text[:2].lower() == "0x":
+            number: int | float = int(text, 16)
+        elif text.isdigit():  # an integer while -2**63 <= it < 2**63, else a real
+            number = -int(text) if negative else int(text)
+            if not -2**63 <= number < 2**63:
+                number = float(number)
+            negative = False
+        else:
+            number = float(text)
     except ValueError:
         return None
     stored = COERCIONS[key](-number if negative else number)

@@ -187,8 +187,8 @@ def _read(spec: Spec, arg: E, build: Callable[[E], E]) -> E:
     return case(cases, build(cast(arg.copy(), "BIGINT")))
 
 
-def _integer(spec: Spec, arg: E | None, of_constant: Callable[[int], E],
-             of_value: Callable[[E], E]) -> E:
+def _integer_conversion(spec: Spec, arg: E | None, of_constant: Callable[[int], E],
+                        of_value: Callable[[E], E]) -> E:
     """An integer conversion's argument: missing (0), a constant (SQLite reads it now), or a
     value the engine reads (_read)."""
     if arg is None:
@@ -207,8 +207,8 @@ def _decimal(spec: Spec, arg: E | None) -> E:
     if "," in spec.flags:
         raise unsupported(f"printf() specifier {spec.source} (thousands separators) with a "
                           "non-constant argument")
-    return _integer(spec, arg, lambda n: _decimal_of(spec, lit(n)),
-                    lambda v: _decimal_of(spec, v))
+    return _integer_conversion(spec, arg, lambda n: _decimal_of(spec, lit(n)),
+                               lambda v: _decimal_of(spec, v))
 
 
 def _decimal_of(spec: Spec, value: E) -> E:
@@ -392,7 +392,8 @@ def _radix(spec: Spec, arg: E | None) -> E:
     `width`. The engines have no bit operators SQLite's digits can come from (Nano has no
     to_hex, shifts or &): each digit is (v / base**k) % base looked up in the digit string, and
     a negative value's are base - 1 minus those of -1 - v (its bitwise complement)."""
-    return _integer(spec, arg, lambda n: _zero(spec, n), lambda v: _radix_of(spec, v))
+    return _integer_conversion(spec, arg, lambda n: _zero(spec, n),
+                               lambda v: _radix_of(spec, v))
 
 
 def _radix_of(spec: Spec, v: E) -> E:
