@@ -104,8 +104,8 @@ def to_storage(value: Any) -> Any:
 
 def integral_float_to_int(value: Any) -> Any:
     """NUMERIC affinity: a real that is an exact integer is stored (and returned) as an integer."""
-    if type(value) is float and value.is_integer() and -2.0**63 <= value < 2.0**63:
-        return int(value)
+    if type(value) is float and value.is_integer() and -2.0**63 < value < 2.0**63:
+        return int(value)  # SQLite: strictly inside the 64-bit range
     if type(value) is bool:
         return int(value)
     return value
