@@ -138,6 +138,8 @@ def plan_insert(tree: exp.Insert, catalog, dialect: str, nparams: int,
 
     info = None
     user_returning = tree.args.get("returning") is not None
+    if user_returning:
+        _refuse_typeless_arithmetic(tree.args["returning"], table)
     conflict = tree.args.get("conflict")
     clauses = [] if conflict is None else [conflict, *more_clauses]
     if clauses and alternative == "REPLACE":
@@ -248,6 +250,19 @@ def _with_plain(tree: exp.Insert, catalog, dialect: str, returns: bool, info,
     slot = AUTO_ROWID if value.name == AUTO else int(value.name[1:])
     return Step(step.sql, step.params, step.returns_rows, plain_sql=plain_sql,
                 rowid_at=ctx.params.index(slot))
+
+
+def _refuse_typeless_arithmetic(returning: exp.Returning, table: Table) -> None:
+    """INSERT ... RETURNING does not get dynamic_math's numbers (the pipeline's scope finds no
+    source for RETURNING's columns), and the engine gives NULL for arithmetic on a typeless
+    column's text: a clear error instead of a silent NULL."""
+    from .types import is_dynamic
+    for column in returning.find_all(exp.Column):
+        declared = table.column(column.name)
+        if declared is not None and is_dynamic(declared.decltype) and column.find_ancestor(
+                exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.Neg, exp.AggFunc) is not None:
+            raise make_error(NotSupportedError, "arithmetic on a column without a declared type "
+                             "in INSERT ... RETURNING is not supported by heliosdb_sqlite")
 
 
 def _values_coercions(tree: exp.Insert, table: Table, columns: list[str]):
