@@ -279,7 +279,9 @@ def dynamic_value(value: Any) -> Any:
             return int(value)
         if _CANONICAL_REAL.match(value):
             real = float(value)
-            if dynamic_real_text(real) == value:  # 16 or 17 digits only where 15 would not do
+            # 16 or 17 digits only where 15 would not do: the longer texts are checked
+            digits = value.partition("e")[0].lstrip("-").replace(".", "").lstrip("0")
+            if len(digits) <= 15 or dynamic_real_text(real) == value:
                 return real
     elif first == "\\" and _HEX_BLOB.match(value):
         return bytes.fromhex(value[2:])
