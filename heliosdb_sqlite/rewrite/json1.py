@@ -212,17 +212,24 @@ def decode_value(text):
 
 
 def decoded_shape(tree: E, shape):
-    """`shape` with decode_value() for the outermost items _outermost_values() marked."""
+    """`shape` with decode_value() for the outermost items _outermost_values() marked (a mark
+    may name its own decoder: json_each.py). A shape that takes the engine's names (the list
+    had a `*`, expanded since) gets converters for the items as they now are."""
     from dataclasses import replace
 
     from .select import first_select
     select = first_select(tree)
-    if select is None or shape is None or not shape.converters:
+    if select is None or shape is None:
         return shape
     marks = [item.meta.get("json_decode") for item in select.expressions]
-    if not any(marks) or len(marks) != len(shape.converters):
+    converters = shape.converters
+    if not converters and shape.names is None and not any(
+            isinstance(e, exp.Star) or isinstance(e.this, exp.Star) for e in select.expressions):
+        converters = (None,) * len(marks)
+    if not any(marks) or len(marks) != len(converters):
         return shape
-    converters = tuple(decode_value if mark else c for mark, c in zip(marks, shape.converters))
+    converters = tuple((mark if callable(mark) else decode_value) if mark else c
+                       for mark, c in zip(marks, converters))
     return replace(shape, converters=converters)
 
 

@@ -15,11 +15,20 @@ How a call in FROM is computed:
   NotSupportedError, so does `SELECT *` over it; `parent` is NULL as in SQLite.
   On Nano an object's members come in the engine's order: JSONB sorts keys and keeps a
   duplicate key's last value (SQLite: the text's order, every duplicate).
+- A scalar subquery in the document argument (Nano evaluates none among a FROM item's
+  expressions) becomes a one-row derived table joined to the query; one that reads another
+  source's columns would need LATERAL and raises NotSupportedError.
+- The storage class of each value: a Nano server describes a UNION or CASE column by its first
+  row or branch, PostgreSQL gives a column one type. So `key`, `value` and `atom` shown as whole
+  items of the outermost SELECT list come as text that Python decodes per row (the JSON text of
+  the value, json1.decoded_shape), and typeof() of them is computed from the JSON type (SQLite's
+  own answer for a literal's column of mixed classes, which its derived table carries).
 - json_tree() of a run-time value raises NotSupportedError (a recursive walk would need a
   correlated recursive CTE), and so does json_each() on the right of an outer join.
 """
 from __future__ import annotations
 
+import json
 import sqlite3
 
 from sqlglot import exp
@@ -32,6 +41,12 @@ TABLE_FUNCTIONS = ("json_each", "json_tree")
 COLUMNS = ("key", "value", "type", "atom", "id", "parent", "fullkey", "path")
 LIMIT = 1000  # members of one run-time document; more fail the statement
 _INDEX = "json_each_index"
+_DOC = "json_each_document"
+_TEXT = "text:"  # json_each_column(): a column's value as its JSON text
+_TYPEOF = "typeof:"  # ... SQLite's typeof() of the column
+_TEXT_COLUMN = "{}_json_text"  # the same, as a literal's derived table carries them
+_TYPEOF_COLUMN = "{}_sqlite_typeof"
+_SQLITE_TYPES = {type(None): "null", int: "integer", float: "real", str: "text", bytes: "blob"}
 
 
 def table_functions(tree: E, ctx: Context) -> E:
@@ -49,12 +64,13 @@ def table_functions(tree: E, ctx: Context) -> E:
             if not 1 <= len(args) <= 2:
                 raise json1.make_error(json1.OperationalError,
                                        f"wrong number of arguments to function {name}()")
+            outermost = select is tree
             if all(json1._constant(a) for a in args):
-                _rows_of_literal(source, name, args, ctx)
+                _rows_of_literal(select, source, name, args, ctx, outermost)
             elif name == "json_tree":
                 raise _unsupported("json_tree() of a run-time value")
             else:
-                _series(select, source, args, ctx)
+                _series(select, source, args, ctx, outermost)
     return tree
 
 
@@ -76,18 +92,34 @@ def _alias(source: exp.Table, name: str) -> str:
     return source.alias or name
 
 
-def _rows_of_literal(source: exp.Table, name: str, args: list[E], ctx: Context) -> None:
-    """SQLite's own rows, as a derived table."""
+def _rows_of_literal(select: exp.Select, source: exp.Table, name: str, args: list[E],
+                     ctx: Context, outermost: bool) -> None:
+    """SQLite's own rows, as a derived table. A column of mixed classes also carries each value's
+    JSON text and SQLite's typeof() of it: a Nano server describes a UNION's column by its first
+    row, PostgreSQL gives it one type (text here), so a shown value is read back from its JSON
+    text and typeof() is SQLite's own answer."""
     call = f"{name}({', '.join(a.sql(dialect='sqlite') for a in args)})"
     rows = _rows(f"SELECT {', '.join(COLUMNS)} FROM {call}")
     columns = list(zip(*rows)) if rows else [()] * len(COLUMNS)
-    # PostgreSQL gives a UNION's column one type: a column of mixed classes goes as text
-    mixed = [ctx.dialect == "postgres" and len({type(v) for v in col if v is not None}) > 1
-             for col in columns]
+    mixed = [len({type(v) for v in col if v is not None}) > 1 for col in columns]
+    as_text = ctx.dialect == "postgres"
+    alias = _alias(source, name)
+    others = [s for s in _sources(select) if s is not source]
+    stars = [e for e in select.expressions if isinstance(e, exp.Star) or (
+        isinstance(e, exp.Column) and isinstance(e.this, exp.Star) and e.table == alias)]
+    # a `*` would show the extra columns: it is spelled out only where nothing else is selected
+    extras = any(mixed) and (not stars or (outermost and not others))
     selects: list[E] = []
     for row in rows or [(None,) * len(COLUMNS)]:
-        items = [exp.alias_(_literal(str(v) if m and v is not None else v), c)
-                 for v, m, c in zip(row, mixed, COLUMNS)]
+        items = [exp.alias_(_typed_null(col, as_text) if v is None
+                            else _literal(str(v) if m and as_text else v), c)
+                 for v, m, c, col in zip(row, mixed, COLUMNS, columns or [()] * len(COLUMNS))]
+        for v, m, c in zip(row, mixed, COLUMNS):
+            if m and extras:
+                items.append(exp.alias_(_literal(None if v is None else json.dumps(v)),
+                                          _TEXT_COLUMN.format(c)))
+                items.append(exp.alias_(_literal(_SQLITE_TYPES[type(v)]),
+                                          _TYPEOF_COLUMN.format(c)))
         one = exp.select(*items)
         if not rows:
             one = one.where(exp.false())
@@ -96,19 +128,46 @@ def _rows_of_literal(source: exp.Table, name: str, args: list[E], ctx: Context) 
     for more in selects[1:]:
         union = exp.union(union, more, distinct=False)
     source.replace(exp.Subquery(this=union, alias=exp.TableAlias(
-        this=exp.to_identifier(_alias(source, name)))))
+        this=exp.to_identifier(alias))))
+    if not extras:
+        return
+    names = {c for c, m in zip(COLUMNS, mixed) if m}
+    _expand_stars(select, alias, others)
+    known = _other_columns(others, ctx)
+    for col in _references(select, alias, names, known):
+        column = col.name.lower()
+        if isinstance(col.parent, exp.Typeof):
+            col.parent.replace(exp.column(_TYPEOF_COLUMN.format(column), table=alias))
+        elif outermost:
+            _show_decoded(select, col, exp.column(_TEXT_COLUMN.format(column), table=alias),
+                          exp.column(column, table=alias), json1.decode_value)
 
 
-def _series(select: exp.Select, source: exp.Table, args: list[E], ctx: Context) -> None:
+def _typed_null(column: tuple, as_text: bool) -> E:
+    """A NULL of its column's type: PostgreSQL types a UNION's NULL in its first row as text
+    (and then cannot match the integers after it), a Nano server describes the column by it."""
+    classes = {type(v) for v in column if v is not None}
+    if len(classes) > 1:  # mixed: text on PostgreSQL, a value's own type on Nano
+        return json1._cast(exp.Null(), "TEXT") if as_text else exp.Null()
+    engine_type = _ENGINE_TYPES.get(classes.pop()) if classes else None
+    return json1._cast(exp.Null(), engine_type) if engine_type else exp.Null()
+
+
+_ENGINE_TYPES = {int: "BIGINT", float: "DOUBLE PRECISION", str: "TEXT"}
+
+
+def _series(select: exp.Select, source: exp.Table, args: list[E], ctx: Context,
+            outermost: bool) -> None:
     """json_each() of a run-time value: an index series, its columns as expressions."""
     join = source.parent if isinstance(source.parent, exp.Join) else None
     if join is not None and (join.side or "").upper() in ("LEFT", "RIGHT", "FULL"):
         raise _unsupported("json_each() on the right of an outer join")
     alias = _alias(source, "json_each")
+    others = [s for s in _sources(select) if s is not source]
+    args[0] = _hoist_subqueries(select, args[0], others)
     doc = args[0]
     path = args[1] if len(args) > 1 else _s("$")
     index = exp.column(_INDEX, table=alias)
-    others = [s for s in _sources(select) if s is not source]
     source.replace(exp.Table(
         this=_fn("generate_series", exp.Literal.number(0), exp.Literal.number(LIMIT - 1)),
         alias=exp.TableAlias(this=exp.to_identifier(alias),
@@ -123,17 +182,101 @@ def _series(select: exp.Select, source: exp.Table, args: list[E], ctx: Context) 
 
     _expand_stars(select, alias, others)
     known = _other_columns(others, ctx)
-    for col in list(select.find_all(exp.Column)):
-        if col.name.lower() not in COLUMNS or isinstance(col.this, exp.Star):
+    for col in _references(select, alias, set(COLUMNS), known):
+        name = col.name.lower()
+        if isinstance(col.parent, exp.Typeof) and name in _DECODED:
+            col.parent.replace(column(_TYPEOF + name))
             continue
-        qualifier = col.table
-        if qualifier == alias or (not qualifier and col.name.lower() not in known):
-            col.replace(column(col.name.lower()))
+        plain = column(name)
+        if not (outermost and name in _DECODED
+                and _show_decoded(select, col, column(_TEXT + name), plain, _DECODED[name])):
+            col.replace(plain)
     below = exp.LT(this=index.copy(),
                    expression=_fn("json_each_count", doc.copy(), path.copy()))
     # first: where the engine stops at a false conjunct, the columns are never built past the end
     where = select.args.get("where")
     select.set("where", exp.Where(this=exp.and_(below, where.this) if where else below))
+
+
+def _references(select: exp.Select, alias: str, names: set[str], known: set[str]) -> list[E]:
+    """The columns of `select` that read one of `names` from the json_each() called `alias`
+    (an unqualified name is another source's if one has it, or a nested query's own)."""
+    return [col for col in select.find_all(exp.Column)
+            if col.name.lower() in names and not isinstance(col.this, exp.Star)
+            and (col.table == alias or (not col.table and col.name.lower() not in known
+                                        and col.find_ancestor(exp.Select) is select))]
+
+
+def _show_decoded(select: exp.Select, col: E, text: E, plain: E, decode) -> bool:
+    """A whole item of the outermost SELECT list: the engine gives the value's text and `decode`
+    reads it in Python (json1.decoded_shape), since a server's column has one type. Not where
+    the value itself decides rows (DISTINCT, grouping, an aggregate). An ORDER BY naming the
+    item sorts by the value, not by its text."""
+    item = col.parent
+    if not (isinstance(item, exp.Alias) and item.parent is select
+            and item.arg_key == "expressions" and item.this is col):
+        return False
+    if select.args.get("distinct") or select.args.get("group") or any(
+            e.find(exp.AggFunc, exp.Star) for e in select.expressions):
+        return False
+    position = select.expressions.index(item) + 1
+    order = select.args.get("order")
+    for key in order.expressions if order is not None else []:
+        by = key.this if isinstance(key, exp.Ordered) else key
+        if (isinstance(by, exp.Column) and not by.table
+                and by.name.lower() == item.alias.lower()) or (
+                isinstance(by, exp.Literal) and not by.is_string and by.this == str(position)):
+            by.replace(plain.copy())
+    col.replace(text)
+    item.meta["json_decode"] = decode
+    return True
+
+
+def _hoist_subqueries(select: exp.Select, doc: E, others: list[E]) -> E:
+    """A scalar subquery in the document argument becomes a one-row derived table joined to the
+    query, the argument its column: Nano evaluates no scalar subquery among a FROM item's
+    expressions. SQLite's value is the subquery's first row, NULL if none: max() over the first
+    row gives exactly that. A subquery reading the other sources' columns cannot be one (the
+    engine has no LATERAL). Nano resolves no qualified column of a derived table here: the
+    column's name is its own."""
+    outer = {o.alias_or_name.lower() for o in others}
+    found = [doc] if isinstance(doc, exp.Subquery) else list(_top_subqueries(doc))
+    for sub in found:
+        inner = sub.this
+        if not isinstance(inner, exp.Select):
+            raise _unsupported("json_each() of a compound scalar subquery")
+        if len(inner.expressions) != 1:
+            raise json1.make_error(json1.OperationalError, f"sub-select returns "
+                                   f"{len(inner.expressions)} columns - expected 1")
+        own = {t.alias_or_name.lower() for t in inner.find_all(exp.Table, exp.Subquery)}
+        if any(c.table.lower() in outer - own for c in inner.find_all(exp.Column)):
+            raise _unsupported("json_each() of a correlated scalar subquery")
+        n = len(select.args.get("joins") or [])
+        name = f"{_DOC}{n}"
+        value = inner.expressions[0]
+        inner.set("expressions", [exp.alias_(
+            value.this if isinstance(value, exp.Alias) else value, name)])
+        if inner.args.get("limit") is not None or inner.args.get("offset") is not None:
+            inner = exp.select(exp.column(name)).from_(
+                exp.Subquery(this=inner, alias=exp.TableAlias(this=exp.to_identifier(f"{name}a"))))
+        first = exp.select(exp.alias_(exp.Max(this=exp.column(name)), name)).from_(exp.Subquery(
+            this=inner.limit(1), alias=exp.TableAlias(this=exp.to_identifier(f"{name}b"))))
+        select.append("joins", exp.Join(this=exp.Subquery(
+            this=first, alias=exp.TableAlias(this=exp.to_identifier(f"{name}c")))))
+        column = exp.column(name)
+        if sub is doc:
+            doc = column
+        else:
+            sub.replace(column)
+    return doc
+
+
+def _top_subqueries(node: E):
+    for child in node.iter_expressions():
+        if isinstance(child, exp.Subquery):
+            yield child
+        else:
+            yield from _top_subqueries(child)
 
 
 def _expand_stars(select: exp.Select, alias: str, others: list[E]) -> None:
@@ -212,6 +355,12 @@ def _column(args: list[E]) -> E:
     key = _key_at(v, i)
     if name == "path":
         return _s(args[2].this)
+    if name == _TEXT + "key":  # _decode_key() reads it: '"' and a key, or an index
+        return json1._simple_case(kind, [("object", json1._concat(_s('"'), key)),
+                                         ("array", json1._cast(i.copy(), "TEXT"))], None)
+    if name == _TYPEOF + "key":
+        return json1._simple_case(kind, [("object", _s("text")), ("array", _s("integer"))],
+                                  _s("null"))
     if name == "key":
         # the text branch first: a Nano server describes a CASE column by its first branch
         index = json1._cast(i.copy(), "TEXT") if json1._pg() else i.copy()  # one type per column
@@ -231,11 +380,43 @@ def _column(args: list[E]) -> E:
     member.meta["jsonb"] = True
     if name == "type":
         return json1._type([member])
+    container = exp.In(this=json1._typeof(member), expressions=[_s("object"), _s("array")])
+    if name.startswith(_TYPEOF):
+        t = json1._text(member)
+        digits = _fn("LTRIM", t.copy(), _s("-"))
+        largest = exp.Case(ifs=[exp.If(this=exp.EQ(this=digits.copy(), expression=t.copy()),
+                                       true=_s(str(2**63 - 1)))], default=_s(str(2**63)))
+        # SQLite reads an integer past 64 bits as a real
+        beyond = exp.or_(
+            exp.GT(this=exp.Length(this=digits.copy()), expression=exp.Literal.number(19)),
+            exp.and_(exp.EQ(this=exp.Length(this=digits.copy()), expression=exp.Literal.number(19)),
+                     exp.GT(this=digits.copy(), expression=largest)))
+        real = exp.Case(ifs=[exp.If(this=json1._is_real(t), true=_s("real")),
+                             exp.If(this=beyond, true=_s("real"))], default=_s("integer"))
+        whole = _s("null" if name == _TYPEOF + "atom" else "text")
+        return json1._simple_case(json1._typeof(member), [
+            ("number", real), ("string", _s("text")), ("boolean", _s("integer")),
+            ("null", _s("null")), ("object", whole), ("array", whole.copy())], None)
+    if name.startswith(_TEXT):  # JSON text for json1.decode_value()
+        text = member
+        if json1._pg():  # json keeps the text as written: SQLite's has no white space
+            text = json1._cast(member.copy(), "TEXT")
+            text = json1._minify(text) if name == _TEXT + "value" else text
+        if name == _TEXT + "value":
+            return text
+        return exp.Case(ifs=[exp.If(this=exp.Not(this=container), true=text)])  # atom
     value = json1._sql_value(member)
     if name == "value":
         return value
-    container = exp.In(this=json1._typeof(member), expressions=[_s("object"), _s("array")])
     return exp.Case(ifs=[exp.If(this=exp.Not(this=container), true=value)])  # atom
+
+
+def _decode_key(text: str) -> str | int:
+    """The key column's text (_TEXT + "key"): an object's key after '"', else an array index."""
+    return text[1:] if text[:1] == '"' else int(text)
+
+
+_DECODED = {"value": json1.decode_value, "atom": json1.decode_value, "key": _decode_key}
 
 
 EACH_FUNCTIONS = {"json_each_column": _column, "json_each_count": _count}

@@ -154,10 +154,11 @@ JSON_EACH_EMPTY = "an empty json_each() result carries no column names on the bi
 JSON_EACH_EXISTS = ("Nano 4.31 evaluates a function of an outer column inside a correlated subquery as "
                     "NULL (SELECT (SELECT length(t.j) FROM u) FROM t), so json_each(t.col) in EXISTS "
                     "finds no rows")
-JSON_EACH_SERVER_TYPES = ("a Nano server describes a UNION or CASE column by its first row or branch: "
-                          "json_each()'s mixed value/key/parent columns arrive as text")
-JSON_EACH_PG_TYPES = ("PostgreSQL columns have one type: json_each()'s mixed value/key/atom/parent "
-                      "columns arrive as text")
+JSON_EACH_PG_TYPES = ("PostgreSQL expressions have one type per column: json_each()'s value of a "
+                      "run-time document is text inside an expression (sum(value), IN, WHERE), so it "
+                      "adds and compares as text; a whole SELECT item is decoded as SQLite's")
+JSON_EACH_CORRELATED = ("json_each() of a scalar subquery that reads another FROM source's columns "
+                        "raises NotSupportedError (the engine has no LATERAL)")
 JSON_MODIFY = ("json_set()/json_insert()/json_replace()/json_remove()/json_patch() of a stored "
                "document raise NotSupportedError (computed only over literals)")
 JSON_PG_TEXT = ("PostgreSQL expressions have one type per column: a JSON value that json_extract() "
@@ -169,17 +170,13 @@ for _engine in ("binding", "repl", "daemon-nano", "daemon-pg"):
     DIFFERS[_engine]["json_column_modify"] = JSON_MODIFY
     DIFFERS[_engine]["json_each_run_time_id"] = JSON_EACH_ID
     DIFFERS[_engine]["json_tree_column"] = JSON_TREE_RUN_TIME
+    DIFFERS[_engine]["json_each_correlated_scalar_subquery"] = JSON_EACH_CORRELATED
 for _engine in ("binding", "repl", "daemon-nano"):
     DIFFERS[_engine]["json_each_correlated_exists"] = JSON_EACH_EXISTS
     DIFFERS[_engine]["json_column_unsorted_keys"] = JSONB_PRINTS
     DIFFERS[_engine]["json_each_column_object_order"] = JSON_EACH_SORTED
 DIFFERS["binding"]["json_each_literal_empty"] = JSON_EACH_EMPTY
-for _case in ("json_each_literal", "json_each_parameter", "json_each_column_join", "json_tree_literal",
-              "json_table_valued"):
-    DIFFERS["daemon-nano"][_case] = JSON_EACH_SERVER_TYPES
-for _case in ("json_each_literal", "json_each_parameter", "json_each_in_subquery",
-              "json_each_column_join", "json_each_column_object_order", "json_tree_literal",
-              "json_table_valued"):
+for _case in ("json_each_parameter", "json_each_in_subquery", "json_each_order_by_value"):
     DIFFERS["daemon-pg"][_case] = JSON_EACH_PG_TYPES
 DIFFERS["daemon-pg"].update({
     "json_column_filters": JSON_PG_TEXT,

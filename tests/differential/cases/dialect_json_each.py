@@ -1,5 +1,6 @@
 """SQLite's table-valued json_each() and json_tree() (https://sqlite.org/json1.html#jeach): over
-literals, over parameters, joined to a table's JSON column, in IN and EXISTS subqueries."""
+literals, over parameters, joined to a table's JSON column, of a scalar subquery, in IN and
+EXISTS subqueries; the storage class of each value (typeof() too) on every engine."""
 from ...differential.harness import Case
 
 TAGS = [
@@ -70,6 +71,38 @@ CASES = [
     ]),
     Case("json_each_run_time_id", [
         ("SELECT * FROM json_each(?)", ('[1]',)),
+    ]),
+    Case("json_each_value_classes", [
+        ("SELECT key, value, typeof(value) FROM json_each(?)",
+         ('{"a":1,"b":2.5,"c":"x","d":null,"e":true}',)),
+        """SELECT key, value, typeof(value) FROM json_each('{"a":1,"b":2.5,"c":"x","d":null,"e":true}')""",
+        ("SELECT key, typeof(key), value, atom, typeof(atom) FROM json_each(?)",
+         ('[1,2.5,"x",null,false,{"a":1},[2],1e2,12345678901234567890,"s\\u0041"]',)),
+        """SELECT key, typeof(key), atom, typeof(atom) FROM json_each('[1,2.5,"x",null,{"a":1}]')""",
+        """SELECT * FROM json_each('[1,2.5,"x",null,{"a":1}]')""",
+        """SELECT key, typeof(key), value, typeof(value) FROM json_tree('{"a":[1,{"b":2.5}]}')""",
+    ]),
+    Case("json_each_order_by_value", [
+        ("SELECT j.value AS v FROM json_each(?) AS j ORDER BY v DESC", ('[9,10,2]',)),
+        ("SELECT value FROM json_each(?) ORDER BY 1", ('[9,10,2]',)),
+        """SELECT value AS v FROM json_each('[9,10,2,"x"]') WHERE type != 'text' ORDER BY v""",
+    ]),
+    Case("json_each_scalar_subquery", TAGS + [
+        "SELECT key, value FROM json_each((SELECT tags FROM t WHERE id = 2))",
+        "SELECT key, value FROM json_each((SELECT tags FROM t WHERE id = 7), '$.items')",
+        "SELECT key, value FROM json_each((SELECT tags FROM t WHERE id > 1 ORDER BY id DESC))",
+        "SELECT key, value FROM json_each((SELECT tags FROM t ORDER BY id LIMIT 2 OFFSET 2))",
+        "SELECT count(*) FROM json_each((SELECT tags FROM t WHERE id = 99))",
+        "SELECT value FROM json_each(coalesce((SELECT tags FROM t WHERE id = 99), '[5,6]'))",
+        """SELECT t.id, j.value FROM t, json_each((SELECT tags FROM t WHERE id = 1)) AS j
+           WHERE t.id < 3 ORDER BY t.id, j.key""",
+    ]),
+    Case("json_each_scalar_subquery_errors", TAGS + [
+        "SELECT key FROM json_each((SELECT id, tags FROM t))",
+    ], messages=True),
+    Case("json_each_correlated_scalar_subquery", TAGS + [
+        """SELECT t.id, j.key FROM t, json_each((SELECT u.tags FROM t AS u WHERE u.id = t.id)) AS j
+           WHERE t.id < 3 ORDER BY t.id, j.key""",
     ]),
     Case("json_tree_literal", [
         """SELECT * FROM json_tree('{"a":[1,{"b":2}],"c":"x"}')""",
