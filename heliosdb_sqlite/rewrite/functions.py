@@ -13,7 +13,7 @@ from sqlglot import exp
 from ..values import CANONICAL_INT, CANONICAL_REAL, HEX_BLOB
 from .collate import _Scope
 from .transforms_base import Context
-from .types import BLOB, NUMERIC
+from .types import BLOB, INTEGER, NUMERIC, REAL
 
 Builder = Callable[[list[exp.Expression]], exp.Expression]
 
@@ -31,18 +31,31 @@ def _type_name(x: exp.Expression) -> exp.Expression:
 
 def _typeof(args: list[exp.Expression]) -> exp.Expression:
     """typeof(X) from the engine's type of X. A typeless column's text (marked DYNAMIC by
-    sqlite_functions) is the class its canonical form reads back as (values.dynamic_value)."""
+    sqlite_functions) is the class its canonical form reads back as (values.dynamic_value); a
+    NUMERIC the class its scale shows (rewrite/dynamic_math.py carries SQLite's integers as
+    NUMERICs without a point); a NUMERIC-affinity column's double, or arithmetic on one (marked
+    INTEGRAL), is an integer where SQLite would have stored or computed one."""
     x = args[0]
     pg_type = _type_name(x)
+    integral = x.meta.get(INTEGRAL)
+    if integral is not None:
+        return _arithmetic_class(x, integral)
 
-    def is_one_of(*names: str) -> exp.Expression:
-        return exp.In(this=pg_type.copy(), expressions=[exp.Literal.string(n) for n in names])
-    pairs = [
-        (exp.Is(this=x.copy(), expression=exp.Null()), exp.Literal.string("null")),
-        (is_one_of("bigint", "integer", "smallint", "boolean"), exp.Literal.string("integer")),
-        (is_one_of("double precision", "real", "numeric"), exp.Literal.string("real")),
-        (is_one_of("bytea"), exp.Literal.string("blob")),
-    ]
+    def named(value: exp.Expression, *names: str) -> list[exp.If]:
+        return [exp.If(this=exp.Literal.string(n), true=value.copy()) for n in names]
+    double = exp.Literal.string("real")
+    if x.meta.get(DYNAMIC) == NUMERIC:
+        # SQLite's NUMERIC affinity stores a whole real inside the 64-bit range as an integer;
+        # the CAST keeps PostgreSQL from refusing trunc() of a text-held column at planning
+        whole = _whole_in_range(exp.Cast(this=x.copy(), to=exp.DataType.build("DOUBLE PRECISION")))
+        double = _case([(whole, exp.Literal.string("integer"))], exp.Literal.string("real"))
+    numeric = _case([(_integer_text(x), exp.Literal.string("integer"))], exp.Literal.string("real"))
+    # one reading of X for its type: a CASE per type name would repeat X (and X can be large)
+    by_type = exp.Case(this=pg_type, ifs=[
+        *named(exp.Literal.string("integer"), "bigint", "integer", "smallint", "boolean"),
+        *named(double, "double precision", "real"), *named(numeric, "numeric"),
+        *named(exp.Literal.string("blob"), "bytea")])
+    pairs = [(exp.Is(this=x.copy(), expression=exp.Null()), exp.Literal.string("null"))]
     if x.meta.get(DYNAMIC):
         # reached by text only: the column's engine type is TEXT (rewrite/types.py); the CAST
         # keeps PostgreSQL from refusing `~` on the other types at planning. Nano compiles a
@@ -64,10 +77,97 @@ def _typeof(args: list[exp.Expression]) -> exp.Expression:
                                                              for c in "-0123456789"]), number))
         pairs.append((exp.and_(exp.EQ(this=first, expression=exp.Literal.string("\\")),
                                matches(HEX_BLOB)), exp.Literal.string("blob")))
-    return _case(pairs, exp.Literal.string("text"))
+    by_type.set("default", _case(pairs[1:], exp.Literal.string("text")) if len(pairs) > 1
+                else exp.Literal.string("text"))
+    return _case(pairs[:1], by_type)
 
 
-DYNAMIC = "hsq_dynamic"  # meta key: the expression reads a typeless (text-held) column
+def _integer_text(x: exp.Expression) -> exp.Expression:
+    """True if a NUMERIC is an integer SQLite can hold: no point in its text (no scale), and
+    inside the 64-bit range (SQLite's integer arithmetic overflows to a real past it). Through
+    text: PostgreSQL plans the branch for every type X may have."""
+    text = exp.Cast(this=x.copy(), to=exp.DataType.build("TEXT"))
+    return exp.and_(
+        exp.EQ(this=exp.StrPosition(this=text.copy(), substr=exp.Literal.string(".")),
+               expression=exp.Literal.number(0)),
+        exp.Between(this=exp.Cast(this=text, to=exp.DataType.build("NUMERIC")),
+                    low=exp.Literal.number(-2**63), high=exp.Literal.number(2**63 - 1)))
+
+
+def _whole_in_range(double: exp.Expression) -> exp.Expression:
+    """True if a double is a whole number strictly inside the 64-bit range: what SQLite's NUMERIC
+    affinity stores as an integer (values.integral_float_to_int)."""
+    limit = "9.223372036854775808e18"
+    return exp.and_(
+        exp.EQ(this=exp.Anonymous(this="trunc", expressions=[double.copy()]), expression=double.copy()),
+        exp.GT(this=double.copy(), expression=exp.Neg(this=exp.Literal.number(limit))),
+        exp.LT(this=double.copy(), expression=exp.Literal.number(limit)))
+
+
+_FALSE = "never"  # _integral_condition(): the value is never an integer (a real operand)
+_ARITHMETIC = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)
+
+
+def _arithmetic_class(x: exp.Expression, integral) -> exp.Expression:
+    """typeof() of arithmetic on NUMERIC-affinity columns, held as doubles: SQLite computes an
+    integer when every operand is one (its column's value a whole number, an integer literal or
+    INTEGER column) and the result fits 64 bits; a real operand makes a real; NULL is 'null'."""
+    pairs = [(exp.Is(this=x.copy(), expression=exp.Null()), exp.Literal.string("null"))]
+    if integral != _FALSE:
+        fits = exp.and_(
+            exp.GT(this=x.copy(), expression=exp.Neg(this=exp.Literal.number("9.223372036854775808e18"))),
+            exp.LT(this=x.copy(), expression=exp.Literal.number("9.223372036854775808e18")))
+        pairs.append((exp.and_(integral, fits) if integral is not True else fits,
+                      exp.Literal.string("integer")))
+    return _case(pairs, exp.Literal.string("real"))
+
+
+def _integral_condition(node: exp.Expression, scope: _TypeScope):
+    """For arithmetic over numbers whose class SQLite decides per value: True (always an integer
+    when not NULL), _FALSE (never), a condition on the row, or None where an operand's class is
+    not known here (the engine's type then decides, as for any expression)."""
+    while isinstance(node, exp.Paren):
+        node = node.this
+    if isinstance(node, exp.Neg):
+        return _integral_condition(node.this, scope)
+    if isinstance(node, _ARITHMETIC):
+        left = _integral_condition(node.this, scope)
+        right = _integral_condition(node.expression, scope)
+        if left is None or right is None:
+            return None
+        if _FALSE in (left, right):
+            return _FALSE
+        tests = [t for t in (left, right) if t is not True]
+        return exp.and_(*tests) if tests else True
+    if isinstance(node, exp.Literal) and not node.is_string:
+        return _FALSE if any(ch in node.this for ch in ".eE") else True
+    if isinstance(node, exp.Null):
+        return True
+    if isinstance(node, exp.Column):
+        affinity = scope.affinity(node)
+        if affinity == INTEGER:
+            return True
+        if affinity == REAL:
+            return _FALSE
+        if affinity == NUMERIC:  # held as a double: a text-held one is dynamic_math's operand
+            return _whole_in_range(exp.Cast(this=node.copy(),
+                                            to=exp.DataType.build("DOUBLE PRECISION")))
+    return None
+
+
+def _numeric_operands(node: exp.Expression, scope: _TypeScope) -> bool:
+    """True if arithmetic reads a NUMERIC-affinity column (held as a double) and no typeless one
+    (dynamic_math's operands carry their class in the NUMERIC it makes)."""
+    if any(a.name == _OPERAND for a in node.find_all(exp.Anonymous)):
+        return False
+    return any(scope.affinity(c) == NUMERIC for c in node.find_all(exp.Column))
+
+
+_OPERAND = "hsq_number"  # dynamic_math's mark on a typeless operand (dynamic_operands)
+
+
+DYNAMIC = "hsq_dynamic"  # meta key: the affinity of the typeless (text-held) column read
+INTEGRAL = "hsq_integral"  # meta key: _integral_condition() of arithmetic on NUMERIC columns
 
 
 class _TypeScope(_Scope):
@@ -89,6 +189,12 @@ def _reads_dynamic(node: exp.Expression, scope: _TypeScope) -> bool:
     if not isinstance(node, exp.Column):
         return False
     return scope.affinity(node) in (BLOB, NUMERIC)
+
+
+def _bare(node: exp.Expression) -> exp.Expression:
+    while isinstance(node, exp.Paren):
+        node = node.this
+    return node
 
 
 def _hex(args: list[exp.Expression]) -> exp.Expression:
@@ -171,6 +277,8 @@ def _name(node: exp.Expression) -> str:
 
 def sqlite_functions(tree: exp.Expression, ctx: Context) -> exp.Expression:
     """Calls of SQLite functions the engine lacks become equivalent engine expressions."""
+    from .dynamic_minmax import class_of_extreme  # it reads dynamic_math, which reads this module
+
     if ctx.dialect == "postgres":
         integer_sums(tree, ctx.catalog)
     # innermost first: a builder copies its arguments, which must already be translated
@@ -182,8 +290,18 @@ def sqlite_functions(tree: exp.Expression, ctx: Context) -> exp.Expression:
             if builder is None:
                 continue
             args = _arguments(node)
-            if name == "typeof" and args and _reads_dynamic(args[0], scope):
-                args[0].meta[DYNAMIC] = True
+            if name == "typeof" and args:
+                extreme = class_of_extreme(args[0], scope)
+                if extreme is not None:  # the class of the winning row's value
+                    node.replace(extreme)
+                    continue
+                if _reads_dynamic(args[0], scope):
+                    args[0].meta[DYNAMIC] = scope.affinity(args[0])
+                elif _bare(args[0]).__class__ in (*_ARITHMETIC, exp.Neg) \
+                        and _numeric_operands(args[0], scope):
+                    integral = _integral_condition(args[0], scope)
+                    if integral is not None:
+                        args[0].meta[INTEGRAL] = integral
             node.replace(builder(args))
     return tree
 

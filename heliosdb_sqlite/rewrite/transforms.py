@@ -12,8 +12,8 @@ from sqlglot import exp
 
 from ..catalog import HIDDEN_ROWID, MASTER, SEQUENCE, Catalog
 from ..engine import needs_shield, unicode_body
-from . import (collate, collate_groups, collate_order, dynamic_math, json1, patterns, queries,
-               semantics)
+from . import (collate, collate_groups, collate_order, dynamic_math, dynamic_minmax, json1,
+               patterns, queries, semantics)
 from .functions import sqlite_functions
 from .plan import AUTO_ROWID, CHANGES, LAST_INSERT_ROWID, ROWID_BASE, TOTAL_CHANGES
 from .transforms_base import Context
@@ -246,6 +246,7 @@ PIPELINE: tuple[Transform, ...] = (
     semantics.int64_min_literal,
     semantics.real_numbers,
     semantics.concat_text,
+    dynamic_minmax.typeless_extremes,  # after the rules above: its SQL is the engine's already
     division_by_zero,
     blob_literals,
     shielded_strings,

@@ -263,3 +263,9 @@ for _engine in ("binding", "repl", "daemon-nano", "daemon-pg"):
 DIFFERS["repl"]["collate_window"] = (
     "the REPL's Nano refuses window functions here ('Window functions must be evaluated by "
     "WindowOperator, not row-by-row'), with or without COLLATE")
+
+# min()/max() of typeless columns (cases/dialect_dynamic_typeof.py)
+MINMAX_BLOB = ("min()/max() of a typeless column whose winner is a blob gives the blob's '\\x..' "
+               "text (str): the result column is read back as a number or text, not as bytes")
+for _engine in ("binding", "repl", "daemon-nano", "daemon-pg"):
+    DIFFERS[_engine]["dynamic_minmax_blob"] = MINMAX_BLOB
