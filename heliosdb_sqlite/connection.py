@@ -368,15 +368,15 @@ class Connection:
             raise DataError("query string is too large")
         if not sql.isascii():
             sql.encode("utf-8")  # a lone surrogate is the caller's UnicodeEncodeError, as sqlite3
-        try:
-            return self._db.plan(sql)
-        except Error:
-            raise
-        except RecursionError:
-            raise make_error(OperationalError, "parser stack overflow") from None
-        except Exception as exc:  # a construct the translator cannot handle
-            raise make_error(OperationalError,
-                             f"heliosdb_sqlite could not translate this statement: {exc}") from None
+        return _translated(self._db.plan, sql)
+
+    def _plan_bound(self, sql: str, plan: Plan, values: list) -> Plan:
+        """The plan for these bound values of a statement that needs some as literals."""
+        return _translated(self._db.plan_bound, sql, plan, values)
+
+    def _plan_with(self, sql: str, values: list) -> Plan:
+        plan = self._plan(sql)
+        return plan if plan.literal_params is None else self._plan_bound(sql, plan, values)
 
     def _bind(self, plan: Plan, parameters: Any) -> list:
         """SQLite parameter values by index (0-based), adapted and checked as sqlite3 does."""
@@ -456,6 +456,8 @@ class Connection:
             cursor.lastrowid = self._last_rowid
             return
         values = self._bind(plan, parameters)
+        if plan.literal_params is not None:
+            plan = self._plan_bound(sql, plan, values)
         if plan.pragma is not None:
             self._trace_sql(sql, bound=True)
             if self._db.shared and not self._in_tx:
@@ -471,15 +473,18 @@ class Connection:
             return
         def replan() -> tuple[Plan, list]:
             fresh = self._plan(sql)
-            return fresh, self._bind(fresh, parameters)
+            bound = self._bind(fresh, parameters)
+            if fresh.literal_params is not None:
+                fresh = self._plan_bound(sql, fresh, bound)
+            return fresh, bound
 
         try:
             self._run(cursor, plan, values, sql, implicit_begin, replan)
         except OperationalError as err:
             if not self._schema_moved(err):
                 raise
-            plan = self._plan(sql)
-            self._run(cursor, plan, self._bind(plan, parameters), sql, implicit_begin)
+            plan, values = replan()
+            self._run(cursor, plan, values, sql, implicit_begin)
         cursor.lastrowid = self._last_rowid
 
     def _schema_moved(self, err: OperationalError) -> bool:
@@ -632,14 +637,14 @@ class Connection:
                    implicit_begin: bool) -> tuple[tuple, tuple, list]:
         """Run the engine query udf.py made for `sql`, with the statement's bound values:
         (column names, declared types, rows as SQLite values)."""
-        plan = self._plan(inner_sql)
+        plan = self._plan_with(inner_sql, values)
         try:
             self._run(cursor, plan, self._coerce(plan, list(values)), sql, implicit_begin,
                       raw=True)
         except OperationalError as err:
             if not self._schema_moved(err):
                 raise
-            plan = self._plan(inner_sql)
+            plan = self._plan_with(inner_sql, values)
             self._run(cursor, plan, self._coerce(plan, list(values)), sql, implicit_begin,
                       raw=True)
         shape = plan.shape
@@ -757,7 +762,7 @@ class Connection:
         if self._udf is not None:
             udf.check_many(self, sql)
         plan = self._plan(sql)
-        if plan.returns_rows and plan.verb == "SELECT":
+        if plan.verb == "SELECT" and (plan.returns_rows or plan.literal_params is not None):
             raise ProgrammingError("executemany() can only execute DML statements.")
         lastrowid = cursor.lastrowid  # executemany leaves the cursor's lastrowid as it was
         if plan.batch and self._trace is None and not self._read_only:
@@ -1065,6 +1070,20 @@ def _sp(name: str | None) -> str:
 
 def _is_sequence(obj: Any) -> bool:
     return hasattr(obj, "__len__") and hasattr(obj, "__getitem__")
+
+
+def _translated(make: Callable[..., Plan], *args: Any) -> Plan:
+    """A plan from the translator: its own errors as they are; anything else it raised (a
+    construct it cannot handle) as sqlite3's OperationalError."""
+    try:
+        return make(*args)
+    except Error:
+        raise
+    except RecursionError:
+        raise make_error(OperationalError, "parser stack overflow") from None
+    except Exception as exc:
+        raise make_error(OperationalError,
+                         f"heliosdb_sqlite could not translate this statement: {exc}") from None
 
 
 def _description(names) -> tuple:

@@ -16,8 +16,9 @@ from typing import Any
 
 from . import catalog as cat
 from .catalog import Catalog, Entry, Table
-from .exceptions import OperationalError, make_error
+from .exceptions import NotSupportedError, OperationalError, make_error
 from .rewrite import translate
+from .rewrite.params import inline_literal
 from .rewrite.plan import Plan
 
 
@@ -81,6 +82,7 @@ class Database:
         self.lock = OwnerLock()
         self.catalog = Catalog()
         self._plans: dict[str, Plan] = {}
+        self._bound_plans: dict[tuple, Plan] = {}  # plan_bound's, by SQL and literals
         self.rowids: dict[str, int] = {}  # table (lower) -> largest rowid known
         self.refs = 0
         self.total_changes = 0
@@ -158,6 +160,29 @@ class Database:
             self.plans.clear()
         self.plans[sql] = plan
         return plan
+
+    def plan_bound(self, sql: str, plan: Plan, values: list) -> Plan:
+        """The plan of `sql` with the bound values of plan.literal_params written in (SQLite
+        values by index, 0-based); each set of values is planned once."""
+        needed = plan.literal_params
+        while True:
+            literals = {i: inline_literal(values[i - 1]) for i in needed}
+            if None in literals.values():
+                raise make_error(NotSupportedError, "a value that cannot be written as a literal "
+                                 "(text with a NUL character, an infinite real) bound where the "
+                                 "statement needs a literal is not supported by heliosdb_sqlite")
+            key = (sql, tuple(sorted(literals.items())))
+            found = self._bound_plans.get(key)
+            if found is not None and found.schema_version == self.catalog.version:
+                return found
+            fresh = translate(sql, self.catalog, self.dialect, literals)
+            if fresh.literal_params is None:
+                if len(self._bound_plans) >= 256:
+                    self._bound_plans.clear()
+                self._bound_plans[key] = fresh
+                return fresh
+            needed = fresh.literal_params  # another construct needs more of them
+            self.plans[sql] = fresh
 
     # -- catalog persistence -----------------------------------------------------------------
     def reload_catalog(self) -> None:

@@ -23,7 +23,7 @@ from .having import having_filters
 from .insert import plan_insert, split_conflict_clauses
 from .lexer import Token, first_statement_end, tokenize
 from .names import resolve, resolve_write
-from .params import ParamSpec, number
+from .params import LiteralNeeded, ParamSpec, number
 from .plan import Plan, Step
 from .select import expand_stars, returning_shape, shape
 from .transforms import Context, apply, engine_sql
@@ -41,7 +41,10 @@ _VERBS = _QUERY_VERBS | _NOOP_VERBS | control.VERBS | frozenset((
     "DETACH", "EXPLAIN"))
 
 
-def translate(sql: str, catalog: Catalog, dialect: str) -> Plan:
+def translate(sql: str, catalog: Catalog, dialect: str,
+              literals: dict[int, str] | None = None) -> Plan:
+    """`literals`: SQL literals for some parameters (params.inline_literal), for a statement
+    whose plan named them in literal_params."""
     tokens = tokenize(sql)
     end = first_statement_end(tokens)
     if end is not None:
@@ -56,9 +59,15 @@ def translate(sql: str, catalog: Catalog, dialect: str) -> Plan:
         raise syntax_error(tokens[0])
     if verb == "EXPLAIN":
         raise make_error(NotSupportedError, "EXPLAIN is not supported by heliosdb_sqlite")
-    text, params = number(tokens, sql)
-    plan = _dispatch(verb, sql, text, tokens, params, catalog, dialect)
-    return plan
+    text, params = number(tokens, sql, literals)
+    try:
+        return _dispatch(verb, sql, text, tokens, params, catalog, dialect)
+    except LiteralNeeded as need:
+        if literals is not None and need.indexes <= literals.keys():
+            raise  # not a parameter's fault after all
+        # planned per bound value: the statement's kind, and its parameters checked at binding
+        return Plan(verb, params, schema_version=catalog.version,
+                    literal_params=need.indexes | (literals or {}).keys())
 
 
 def _dispatch(verb: str, sql: str, text: str, tokens: list[Token], params: ParamSpec,

@@ -75,6 +75,7 @@ from dataclasses import dataclass, field, replace
 from sqlglot import exp
 
 from ..exceptions import NotSupportedError, make_error
+from .params import folded_constant, needs_literal
 from .oracle import ask
 from .transforms_base import Context
 
@@ -399,7 +400,7 @@ def parse_modifiers(mods: list[E]) -> list[Op] | None:
     for idx, node in enumerate(mods, 1):
         value = _literal_value(node)
         if value is _NOT_LITERAL:
-            raise _unsupported("a date/time modifier that is not a literal")
+            raise needs_literal(node, "a date/time modifier that is not a literal")
         if value is None:
             return None
         text = str(value)
@@ -866,7 +867,8 @@ def _literal_value(node: E):
             return int(node.this)
         except ValueError:
             return float(node.this)
-    return _NOT_LITERAL
+    constant, value = folded_constant(node)
+    return value if constant and not isinstance(value, bytes) else _NOT_LITERAL
 
 
 def _as_literal(value) -> E:
@@ -983,7 +985,7 @@ def _strftime(args: list[E]) -> E:
         fmt_node, rest = args[0], list(args[1:])
     fmt = _literal_value(fmt_node)
     if fmt is _NOT_LITERAL:
-        raise _unsupported("a strftime format that is not a literal")
+        raise needs_literal(fmt_node, "a strftime format that is not a literal")
     constant = _constant("strftime", [fmt] + [_literal_value(a) for a in rest], 1)
     if constant is not None:
         return constant

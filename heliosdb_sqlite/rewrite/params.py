@@ -12,8 +12,11 @@ import math
 from collections.abc import Iterator, Sequence
 from typing import Any, NamedTuple
 
-from ..exceptions import OperationalError, make_error
+from sqlglot import exp
+
+from ..exceptions import NotSupportedError, OperationalError, make_error
 from ..values import float_text
+from . import oracle
 from .lexer import Token, first_statement_end, tokenize
 
 MAX_VARIABLE_NUMBER = 250000
@@ -48,8 +51,11 @@ def _indexed(tokens: list[Token]) -> Iterator[tuple[Token, int]]:
         yield tok, index
 
 
-def number(tokens: list[Token], sql: str) -> tuple[str, ParamSpec]:
-    """`sql` with every parameter written `:pN` (N its SQLite index) for sqlglot, and the spec."""
+def number(tokens: list[Token], sql: str,
+           literals: dict[int, str] | None = None) -> tuple[str, ParamSpec]:
+    """`sql` with every parameter written `:pN` (N its SQLite index) for sqlglot, and the spec.
+    `literals`: SQL literals (inline_literal) written instead of the parameters of those indexes;
+    the spec still counts them (they are bound, and checked, as the others)."""
     by_index: dict[int, str | None] = {}
     pieces: list[str] = []
     last = 0
@@ -59,7 +65,8 @@ def number(tokens: list[Token], sql: str) -> tuple[str, ParamSpec]:
         else:
             by_index[index] = tok.text
         pieces.append(sql[last:tok.start])
-        pieces.append(f":p{index}")
+        pieces.append(f":p{index}" if literals is None or index not in literals
+                      else literals[index])
         last = tok.end
     if not pieces:
         return sql, ParamSpec(0, ())
@@ -115,3 +122,75 @@ def expanded_sql(sql: str, values: Sequence[Any], limit: int) -> str | None:
     if len(text) >= limit or (not text.isascii() and len(text.encode("utf-8")) >= limit):
         return None
     return text
+
+
+class LiteralNeeded(NotSupportedError):
+    """A construct needs a literal where the statement has an expression of parameters (and
+    literals): translate() then makes a plan without steps that names those parameters
+    (Plan.literal_params), and the statement is planned once per set of bound values."""
+    indexes: frozenset[int] = frozenset()
+
+
+def needs_literal(nodes: exp.Expression | list[exp.Expression], what: str) -> NotSupportedError:
+    """The error for `nodes` where `what` (a phrase: "printf() with a non-constant format") is not
+    supported: LiteralNeeded naming their parameters when they are made only of parameters,
+    literals and operators on them; else NotSupportedError."""
+    err_class = LiteralNeeded
+    indexes = set()
+    for node in nodes if isinstance(nodes, list) else [nodes]:
+        for sub in node.walk():
+            if isinstance(sub, exp.Placeholder):
+                name = sub.name
+                if not (name[:1] == "p" and name[1:].isdigit()):
+                    err_class = NotSupportedError
+                indexes.add(int(name[1:]) if name[1:].isdigit() else 0)
+            elif not isinstance(sub, _INLINE_NODES):
+                err_class = NotSupportedError
+    if not indexes:
+        err_class = NotSupportedError
+    err = make_error(err_class, f"{what} is not supported by heliosdb_sqlite")
+    if err_class is LiteralNeeded:
+        err.indexes = frozenset(indexes)
+    return err
+
+
+# what an expression of parameters may hold and still be planned with the values written in
+_INLINE_NODES = (exp.Literal, exp.Null, exp.Paren, exp.Neg, exp.DPipe, exp.Add, exp.Sub, exp.Mul,
+                 exp.Div, exp.Mod)
+_OPERATORS = (exp.DPipe, exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)
+
+
+def folded_constant(node: exp.Expression) -> tuple[bool, Any]:
+    """(True, value) for an operator expression over literals alone (`'+' || 3 || ' days'`, as a
+    statement planned with its bound values written in has), computed by SQLite; else
+    (False, None)."""
+    if not isinstance(node, _OPERATORS) or not all(
+            isinstance(sub, _INLINE_NODES) for sub in node.walk()):
+        return False, None
+    try:
+        return True, oracle.ask("SELECT " + node.sql(dialect="sqlite"))
+    except Exception:  # noqa: BLE001 - SQLite refused it: not a constant this module can fold
+        return False, None
+
+
+def inline_literal(value: Any) -> str | None:
+    """A bound SQLite value as a literal that reads back as the same value and class, spaced so
+    that it cannot join the tokens beside it; None when there is none (text with a NUL, an
+    infinite real)."""
+    kind = type(value)
+    if value is None:
+        return " NULL "
+    if kind is int:
+        return f" {value} " if value >= 0 else f" ({value}) "
+    if kind is float:
+        if not math.isfinite(value):
+            return None
+        text = repr(value)
+        if "." not in text and "e" not in text:
+            text += ".0"
+        return f" {text} " if not text.startswith("-") else f" ({text}) "
+    if kind is str:
+        if "\x00" in value:
+            return None
+        return " '" + value.replace("'", "''") + "' "
+    return " x'" + bytes(value).hex() + "' "

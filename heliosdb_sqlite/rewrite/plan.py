@@ -108,6 +108,10 @@ class Plan:
     batch: bool = False  # executemany may send all rows to the engine as one batch
     schema_version: int = 0
     unresolved: bool = False  # names a table the catalog does not know (yet, on a shared database)
+    # A construct needs these parameters (SQLite indexes) as literals (a date/time modifier, a
+    # strftime or printf format): this plan has no steps; the statement is planned again for
+    # each set of bound values, with them written in (Database.plan_bound).
+    literal_params: frozenset[int] | None = None
     is_read: bool = field(default=False, init=False)  # a plain query: one engine read, no writes
     # The connection's hot path (hotpath.py) may run this plan: FAST_READ, a plain query whose
     # engine values need no conversion; FAST_INSERT, a one-row INSERT whose rowid is known

@@ -22,6 +22,7 @@ from ..engine import unicode_body
 from ..exceptions import NotSupportedError, make_error
 from .datetime import _pg
 from .oracle import ask
+from .params import folded_constant, needs_literal
 
 E = exp.Expression
 Builder = Callable[[list[E]], E]
@@ -117,7 +118,7 @@ def constant_value(node: E):
         if body.lower().startswith("0x"):
             return True, int(body, 16)
         return True, float(body) if any(c in body for c in ".eE") else int(body)
-    return False, None
+    return folded_constant(node)
 
 
 def folded(name: str, build: Builder | None = None) -> Builder:
@@ -135,7 +136,7 @@ def folded(name: str, build: Builder | None = None) -> Builder:
                                                    and not math.isfinite(result)):
                 return lit(result)
         if build is None:
-            raise unsupported(f"{name}() with a non-constant argument")
+            raise needs_literal(args, f"{name}() with a non-constant argument")
         return build(args)
     return builder
 
@@ -202,7 +203,7 @@ def _char(args: list[E]) -> E:
     if not args:
         return exp.Literal.string("")
     if not _pg():
-        raise unsupported("char() with a non-constant argument on HeliosDB Nano")
+        raise needs_literal(args, "char() with a non-constant argument on HeliosDB Nano")
     return concat(*[fn("chr", cast(fn("coalesce", a.copy(), exp.Literal.number(0)), "INTEGER"))
                     for a in args])
 
@@ -251,7 +252,7 @@ def _randomblob(args: list[E]) -> E:
         size = max(int(n) if isinstance(n, (int, float)) else 0, 1)
         return cast(concat(exp.Literal.string("\\x"), _random_hex_digits(2 * size)), "BYTEA")
     if not _pg():
-        raise unsupported("randomblob() with a non-constant size on HeliosDB Nano")
+        raise needs_literal(args, "randomblob() with a non-constant size on HeliosDB Nano")
     size = fn("greatest", cast(args[0].copy(), "BIGINT"), exp.Literal.number(1))
     byte = fn("lpad", fn("to_hex", cast(exp.Mul(this=fn("random"), expression=exp.Literal.number(
         256)), "INTEGER")), exp.Literal.number(2), exp.Literal.string("0"))
