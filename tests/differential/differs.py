@@ -269,3 +269,9 @@ MINMAX_BLOB = ("min()/max() of a typeless column whose winner is a blob gives th
                "text (str): the result column is read back as a number or text, not as bytes")
 for _engine in ("binding", "repl", "daemon-nano", "daemon-pg"):
     DIFFERS[_engine]["dynamic_minmax_blob"] = MINMAX_BLOB
+
+# Parameters planned as literals (cases/params_as_literals.py)
+COLUMN_MODIFIER = ("a date/time modifier read from a column (or an expression of one) is "
+                   "NotSupportedError: only literals and parameters can be planned")
+for _engine in ("binding", "repl", "daemon-nano", "daemon-pg"):
+    DIFFERS[_engine]["params_literal_column_expression_refused"] = COLUMN_MODIFIER
