@@ -29,6 +29,8 @@ from .types import BLOB, INTEGER, NUMERIC, REAL, is_dynamic
 NUMBER = "hsq_number"  # meta key: the expression is a NUMERIC standing for a SQLite number
 DOUBLE = "hsq_double"  # meta key: a double standing for a SQLite real (an operand was REAL)
 HELD = "hsq_held"  # meta key on number(): the column whose text it reads
+TEXT_REAL = "hsq_text_real"  # meta key on number(): other text reads as a real (abs, sum)
+PARTS = "hsq_parts"  # meta key on held_number(): its forms (_parts)
 NUMERIC_RESULT = "hsq_numeric"  # meta key on a projection: its value is NUMERIC text
 
 _ARITHMETIC = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.Neg)
@@ -55,51 +57,140 @@ def _as_real(x: exp.Expression) -> exp.Expression:
     return exp.Mul(this=x, expression=_cast(_s("1.0"), "NUMERIC"))
 
 
-def number(column: exp.Expression, text_real: bool = False) -> exp.Expression:
+# SQLite reads text as the longest prefix that is a number (sqlite3AtoF): spaces, a sign,
+# digits, a point and digits (one digit at least), an exponent. Only a point or an exponent
+# makes it a real. Nano compiles a regular expression per row: these run only on texts that
+# are no plain decimal and whose digits end at a point or an 'e' (_real_prefix).
+_REAL_PREFIX = "^ *[-+]?([0-9]+(\\.|[eE][-+]?[0-9])|\\.[0-9])"
+# the run of number characters after the spaces is a number, then only e, E, + or -
+_RUN_PREFIX = "^ *[-+]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][-+]?[0-9]+)?[-+eE]*([^-+0-9.eE]|$)"
+_POINT_PREFIX = "^ *[-+]?[0-9]*\\."
+_NUMBER_CHARS = "+-0123456789.eE"
+
+
+def _regexp(text: exp.Expression, pattern: str) -> exp.Expression:
+    return exp.RegexpLike(this=text, expression=_s(pattern))
+
+
+def _first(text: exp.Expression, at: int = 1) -> exp.Expression:
+    return exp.Substring(this=text, start=exp.Literal.number(at), length=exp.Literal.number(1))
+
+
+def _run(text: exp.Expression, chars: str) -> exp.Expression:
+    """The leading characters of `text` that are in `chars`."""
+    return exp.Substring(this=text, start=exp.Literal.number(1), length=exp.Sub(
+        this=exp.Length(this=text.copy()),
+        expression=exp.Length(this=_fn("ltrim", text.copy(), _s(chars)))))
+
+
+def _real_prefix(text: exp.Expression) -> exp.Expression:
+    """True if the numeric prefix of a text that is no plain decimal is a real: only where
+    its digits (after spaces and signs) end at a point or an 'e' does a regular expression run
+    (AND stops at its first false operand)."""
+    after = _first(_fn("ltrim", _fn("ltrim", text.copy(), _s(" +-")), _s(_DIGITS)))
+    return exp.and_(exp.In(this=after, expressions=[_s(ch) for ch in ".eE"]),
+                    _regexp(text.copy(), _REAL_PREFIX))
+
+
+def _prefix_text(text: exp.Expression) -> exp.Expression:
+    """The number a text that is no plain decimal starts with, as a text both engines cast to
+    a double, and to NUMERIC where it is an integer. A real prefix is its run of number
+    characters when that is a number followed by a bare e/+/- at most ('3e2x', '12.5abc',
+    '1.0e+16'), else its mantissa ('1.2.3' is 1.2); an integer prefix keeps its one sign
+    ('-5kg'); no number at all is 0 ('abc', '--5'); NULL stays NULL."""
+    spaced = _fn("ltrim", text.copy(), _s(" "))
+    body = _fn("ltrim", text.copy(), _s(" +-"))
+    minus = exp.Case(ifs=[exp.If(this=exp.EQ(this=_first(spaced.copy()), expression=_s("-")),
+                                 true=_s("-"))], default=_s(""))
+    signs = exp.Sub(this=exp.Length(this=spaced.copy()), expression=exp.Length(this=body.copy()))
+    digits = exp.Case(ifs=[exp.If(this=exp.GT(this=signs, expression=exp.Literal.number(1)),
+                                  true=_s("0"))],
+                      default=exp.DPipe(this=minus.copy(), expression=exp.DPipe(
+                          this=_s("0"), expression=_run(body.copy(), _DIGITS))))
+    run = _fn("rtrim", _run(spaced.copy(), _NUMBER_CHARS), _s("+-eE"))
+    fraction = exp.Substring(this=body.copy(), start=exp.Add(
+        this=exp.StrPosition(this=body.copy(), substr=_s(".")), expression=exp.Literal.number(1)))
+    mantissa = exp.DPipe(this=minus.copy(), expression=exp.Substring(
+        this=body.copy(), start=exp.Literal.number(1), length=exp.Sub(
+            this=exp.Length(this=body.copy()),
+            expression=exp.Length(this=_fn("ltrim", fraction, _s(_DIGITS))))))
+    real = _real_prefix(text)
+    return exp.Case(ifs=[
+        exp.If(this=exp.and_(real.copy(), _regexp(text.copy(), _RUN_PREFIX)), true=run),
+        exp.If(this=exp.and_(real.copy(), _regexp(text.copy(), _POINT_PREFIX)), true=mantissa),
+    ], default=digits)  # an exponent then more number characters: its mantissa (a gap)
+
+
+def _real_class(text: exp.Expression) -> exp.Expression:
+    """True if SQLite reads the typeless column's text as a real: it has a point or an 'e'
+    (the cheap test, first) and is a plain decimal or starts with a real (NULL for NULL)."""
+    marks = exp.or_(*(exp.GT(this=exp.StrPosition(this=text.copy(), substr=_s(ch)),
+                             expression=exp.Literal.number(0)) for ch in ".eE"))
+    return exp.and_(marks, exp.or_(_plain(text), _real_prefix(text)))
+
+
+def _held_text(column: exp.Expression) -> exp.Expression:
+    """The column's text if it is a plain decimal, else the number it starts with."""
+    return exp.Case(ifs=[exp.If(this=_plain(column), true=column.copy())],
+                    default=_prefix_text(column))
+
+
+def _double_number(double: exp.Expression, dialect: str) -> exp.Expression:
+    """A double as a NUMERIC with a scale (a real): Nano casts a double to the NUMERIC of its
+    shortest digits; PostgreSQL's cast keeps 15 digits, its cast of the double's text all."""
+    if dialect == "postgres":
+        double = _cast(double, "TEXT")
+    return _as_real(_cast(double, "NUMERIC"))
+
+
+def number(column: exp.Expression, text_real: bool = False,
+           dialect: str = "nano") -> exp.Expression:
     """The NUMERIC a typeless column's text stands for in SQLite arithmetic. Plain decimals
     (every canonical integer and most canonical reals) are cast as they are; an exponent form
     through a double (Nano casts no exponent to NUMERIC), one regular expression for those rows
-    only; any other text is its leading digits (SQLite also reads a sign, spaces, a fraction or
-    an exponent there)."""
+    only; any other text is the number it starts with (_prefix_text)."""
     c = column
 
     def text() -> exp.Expression:
         return c.copy()
-    first = exp.Substring(this=text(), start=exp.Literal.number(1), length=exp.Literal.number(1))
-    rest_digits = exp.EQ(this=_fn("ltrim", _fn("replace", exp.Substring(
-        this=text(), start=exp.Literal.number(2)), _s("."), _s("")), _s(_DIGITS)),
-        expression=_s(""))
-    points = exp.Sub(this=exp.Length(this=text()),
-                     expression=exp.Length(this=_fn("replace", text(), _s("."), _s(""))))
-    plain = exp.and_(
-        exp.In(this=first, expressions=[_s(ch) for ch in "-" + _DIGITS]),
-        rest_digits,
-        exp.LTE(this=points, expression=exp.Literal.number(1)),
-        exp.Not(this=exp.In(this=text(), expressions=[_s("-"), _s("-.")])))
-    digits = exp.Sub(this=exp.Length(this=text()),
-                     expression=exp.Length(this=_fn("ltrim", text(), _s(_DIGITS))))
-    prefix = _cast(exp.DPipe(this=_s("0"), expression=exp.Substring(
-        this=text(), start=exp.Literal.number(1), length=digits)), "NUMERIC")
-    if text_real:  # abs() and sum() read other text as a real (abs('12abc') is 12.0)
-        prefix = _cast(exp.DPipe(this=prefix.this, expression=_s(".0")), "NUMERIC")
-    exponent = _as_real(_cast(_cast(text(), "DOUBLE PRECISION"), "NUMERIC"))
-    is_exponent = exp.RegexpLike(this=text(), expression=_s(_EXPONENT_REAL))
+    exponent = _double_number(_cast(text(), "DOUBLE PRECISION"), dialect)
+    is_exponent = exp.and_(  # the regular expression only on texts with an 'e'
+        exp.GT(this=exp.StrPosition(this=text(), substr=_s("e")), expression=exp.Literal.number(0)),
+        _regexp(text(), _EXPONENT_REAL))
+    prefix = _prefix_text(c)
+    # abs() and sum() read other text as a real (abs('12abc') is 12.0): an integer text's .0
+    whole = _cast(exp.DPipe(this=prefix.copy(), expression=_s(".0")) if text_real
+                  else prefix.copy(), "NUMERIC")
     out = exp.Case(ifs=[
-        exp.If(this=plain, true=_cast(text(), "NUMERIC")),
-        exp.If(this=exp.GT(this=exp.StrPosition(this=text(), substr=_s("e")),
-                           expression=exp.Literal.number(0)),
-               true=exp.Case(ifs=[exp.If(this=is_exponent, true=exponent)], default=prefix.copy())),
-    ], default=prefix)
+        exp.If(this=_plain(c), true=_cast(text(), "NUMERIC")),
+        exp.If(this=is_exponent, true=exponent),
+        exp.If(this=_real_prefix(c),
+               true=_double_number(_cast(prefix, "DOUBLE PRECISION"), dialect)),
+    ], default=whole)
     out.meta[NUMBER] = True
     out.meta[HELD] = c.copy()
+    out.meta[TEXT_REAL] = text_real
     return out
 
 
-def _text_held(column: exp.Column, scope: _TypeScope, tree: exp.Expression) -> bool:
-    """True if the column is a typeless (text-held) one: BLOB or NUMERIC affinity, and not a
-    table column whose declared type the engine holds as bytes or numbers."""
-    if scope.affinity(column) not in (BLOB, NUMERIC):
-        return False
+def _plain(c: exp.Expression) -> exp.Expression:
+    """True if the text is a decimal the engines cast to NUMERIC as SQLite reads it: a sign at
+    most, digits and one point at most (every canonical integer, and reals in fixed form).
+    Few calls, the cheapest first: Nano evaluates them on every row (about 0.6 us a call)."""
+    point = exp.StrPosition(this=c.copy(), substr=_s("."))
+    return exp.and_(
+        exp.EQ(this=_fn("ltrim", exp.Substring(this=c.copy(), start=exp.Literal.number(2)),
+                        _s(_DIGITS + ".")), expression=_s("")),
+        exp.In(this=_first(c.copy()), expressions=[_s(ch) for ch in "-" + _DIGITS]),
+        exp.or_(exp.EQ(this=point, expression=exp.Literal.number(0)),
+                exp.EQ(this=exp.StrPosition(this=exp.Substring(this=c.copy(), start=exp.Add(
+                    this=point.copy(), expression=exp.Literal.number(1))), substr=_s(".")),
+                    expression=exp.Literal.number(0))),
+        exp.Not(this=exp.In(this=c.copy(), expressions=[_s("-"), _s("-.")])))
+
+
+def _declared(column: exp.Column, scope: _TypeScope, tree: exp.Expression):
+    """The declared type of the table column the column names, else None."""
     qualifier = column.table.lower()
     for table in tree.find_all(exp.Table):
         if qualifier and qualifier not in (table.name.lower(), (table.alias or "").lower()):
@@ -107,8 +198,41 @@ def _text_held(column: exp.Column, scope: _TypeScope, tree: exp.Expression) -> b
         info = scope.catalog.relation(table.name)
         declared = info.column(column.name) if info is not None else None
         if declared is not None:
-            return is_dynamic(declared.decltype)
-    return True
+            return declared.decltype
+    return None
+
+
+def _text_held(column: exp.Column, scope: _TypeScope, tree: exp.Expression) -> bool:
+    """True if the column is a typeless (text-held) one: BLOB or NUMERIC affinity, and not a
+    table column whose declared type the engine holds as bytes or numbers."""
+    if scope.affinity(column) not in (BLOB, NUMERIC):
+        return False
+    decltype = _declared(column, scope, tree)
+    return decltype is None or is_dynamic(decltype)
+
+
+def _double_held(column: exp.Column, scope: _TypeScope, tree: exp.Expression) -> bool:
+    """True for a NUMERIC-affinity table column the engine holds as a double (NUMERIC,
+    DECIMAL(10,2)...): SQLite stores a whole value there as an INTEGER."""
+    if scope.affinity(column) != NUMERIC:
+        return False
+    decltype = _declared(column, scope, tree)
+    return (decltype is not None and not is_dynamic(decltype)
+            and not decltype.upper().startswith("BOOL"))
+
+
+def held_number(column: exp.Expression) -> exp.Expression:
+    """A double-held NUMERIC-affinity column as an operand: an integer where its value is a
+    whole one strictly inside the 64-bit range (SQLite stored it as an INTEGER), else a real."""
+    out = column.copy()
+    whole = exp.and_(
+        exp.EQ(this=column.copy(), expression=_fn("trunc", column.copy())),
+        exp.LT(this=exp.Abs(this=column.copy()), expression=_cast(_s("9.2233720368547758e18"),
+                                                                   "DOUBLE PRECISION")))
+    exact = _cast(_cast(column.copy(), "BIGINT"), "NUMERIC")  # exact for a whole double
+    out.meta[NUMBER] = True
+    out.meta[PARTS] = (whole, exact, column.copy())
+    return out
 
 
 def _bare(node: exp.Expression) -> exp.Expression:
@@ -165,9 +289,8 @@ def _integral(node: exp.Expression, scope: _TypeScope) -> exp.Expression | None:
         return None
     bare = _bare(node)
     held = bare.meta.get(HELD)
-    if held is not None:
-        return exp.and_(*(exp.EQ(this=exp.StrPosition(this=held.copy(), substr=_s(ch)),
-                                 expression=exp.Literal.number(0)) for ch in ".e"))
+    if held is not None:  # a plain decimal with no point, or text with an integer prefix
+        return exp.Not(this=exp.Paren(this=_real_class(held)))
     return exp.EQ(this=exp.StrPosition(this=_cast(node.copy(), "TEXT"), substr=_s(".")),
                   expression=exp.Literal.number(0))
 
@@ -184,9 +307,59 @@ def _real_text(double: exp.Expression) -> exp.Expression:
                                                     default=_s("")))
 
 
-def _real_number(double: exp.Expression) -> exp.Expression:
-    """A double as the NUMERIC of its shortest text: the same value, and a scale (a real)."""
+def _real_number(double: exp.Expression, dialect: str) -> exp.Expression:
+    """A double as the NUMERIC of its shortest text: the same value, and a scale (a real).
+    PostgreSQL writes an exponent past 1e15 (its NUMERIC of '1e+16' has no scale): adding a
+    NUMERIC 0.0 gives the scale there (Nano's + 0.0 keeps none, its text has no exponent)."""
+    if dialect == "postgres":
+        return exp.Add(this=_cast(_cast(double, "TEXT"), "NUMERIC"),
+                       expression=_cast(_s("0.0"), "NUMERIC"))
     return _cast(_real_text(double), "NUMERIC")
+
+
+def _fixed_text(double: exp.Expression, dialect: str) -> exp.Expression:
+    """A double's shortest text in fixed notation: Nano writes it so; PostgreSQL may write an
+    exponent, which its NUMERIC reads and writes back in fixed notation."""
+    text = _cast(double, "TEXT")
+    return _cast(_cast(text, "NUMERIC"), "TEXT") if dialect == "postgres" else text
+
+
+def _stored_real(double: exp.Expression, dialect: str) -> exp.Expression:
+    """SQLite's text of a real as values.dynamic_real_text writes it, from the shortest digits
+    of the double: fixed notation with '.0' on a whole value, an exponent (d.ddde+XX) for a
+    whole value of 16 digits or more that 15 digits (or its own count) already give, and
+    (d.ddde-XX) below 1e-4."""
+    x = _fixed_text(double, dialect)
+    a = _fn("ltrim", x.copy(), _s("-"))
+    sign = exp.Case(ifs=[exp.If(this=exp.EQ(this=_first(x.copy()), expression=_s("-")),
+                                true=_s("-"))], default=_s(""))
+    no_point = exp.EQ(this=exp.StrPosition(this=x.copy(), substr=_s(".")),
+                      expression=exp.Literal.number(0))
+    # 16+ digits with no fraction: "%.15g" gives it back exactly when its last digit is a zero
+    # (then 15 significant digits at most, or an exponent of 17 or more)
+    big = exp.and_(no_point, exp.GT(this=exp.Length(this=a.copy()), expression=exp.Literal.number(15)),
+                   exp.EQ(this=_fn("right", x.copy(), exp.Literal.number(1)), expression=_s("0")))
+    small = exp.EQ(this=_fn("left", a.copy(), exp.Literal.number(6)), expression=_s("0.0000"))
+
+    def mantissa(first: exp.Expression, rest: exp.Expression) -> exp.Expression:
+        return exp.DPipe(this=exp.DPipe(this=first, expression=_s(".")), expression=exp.Coalesce(
+            this=exp.Nullif(this=rest, expression=_s("")), expressions=[_s("0")]))
+    big_text = exp.DPipe(this=exp.DPipe(this=exp.DPipe(this=sign.copy(), expression=mantissa(
+        _fn("left", a.copy(), exp.Literal.number(1)),
+        _fn("rtrim", exp.Substring(this=a.copy(), start=exp.Literal.number(2)), _s("0")))),
+        expression=_s("e+")), expression=_cast(exp.Sub(
+            this=exp.Length(this=a.copy()), expression=exp.Literal.number(1)), "TEXT"))
+    digits = _fn("ltrim", exp.Substring(this=a.copy(), start=exp.Literal.number(3)), _s("0"))
+    small_text = exp.DPipe(this=exp.DPipe(this=exp.DPipe(this=sign.copy(), expression=mantissa(
+        _fn("left", digits.copy(), exp.Literal.number(1)),
+        exp.Substring(this=digits.copy(), start=exp.Literal.number(2)))),
+        expression=_s("e-")), expression=_fn("lpad", _cast(exp.Sub(
+            this=exp.Sub(this=exp.Length(this=a.copy()), expression=exp.Literal.number(1)),
+            expression=exp.Length(this=digits.copy())), "TEXT"), exp.Literal.number(2), _s("0")))
+    fixed = exp.DPipe(this=x.copy(), expression=exp.Case(
+        ifs=[exp.If(this=no_point.copy(), true=_s(".0"))], default=_s("")))
+    return exp.Case(ifs=[exp.If(this=big, true=big_text), exp.If(this=small, true=small_text)],
+                    default=fixed)
 
 
 
@@ -205,7 +378,14 @@ def _parts(node: exp.Expression, scope: _TypeScope, made: dict):
     static = _static_class(node, scope)
     if static == REAL:
         return _FALSE, None, node if bare.meta.get(DOUBLE) else _double(node)
+    if bare.meta.get(PARTS) is not None:
+        return tuple(x.copy() for x in bare.meta[PARTS])
     integral = _integral(node, scope)
+    held = bare.meta.get(HELD)
+    if held is not None and not bare.meta.get(TEXT_REAL):
+        # one text for both forms: NUMERIC only where it is an integer's
+        text = _held_text(held)
+        return integral, _cast(text, "NUMERIC"), _cast(text.copy(), "DOUBLE PRECISION")
     return integral, node, _double(node)
 
 
@@ -220,7 +400,8 @@ def _whole(x: exp.Expression) -> exp.Expression:
     return _cast(_fn("trunc", x.copy()), "BIGINT")
 
 
-def _operation(node: exp.Expression, scope: _TypeScope, made: dict) -> exp.Expression:
+def _operation(node: exp.Expression, scope: _TypeScope, made: dict,
+               dialect: str) -> exp.Expression:
     """SQLite's + - * / % and unary - on a typeless operand: integer with integer is exact
     (NUMERIC; / truncates), anything with a real is a double's operation (0.1 * 0.1 is
     0.010000000000000002), carried as the NUMERIC of its shortest text, so that one expression
@@ -260,43 +441,55 @@ def _operation(node: exp.Expression, scope: _TypeScope, made: dict) -> exp.Expre
         out = exact
     else:
         out = exp.Case(ifs=[exp.If(this=flag.copy(), true=exact.copy())],
-                       default=_real_number(double.copy()))
+                       default=_real_number(double.copy(), dialect))
     _bare(out).meta[NUMBER] = True
     made[id(_bare(out))] = (_bare(out), (flag, exact, double))
     return out
 
 
 _OPERAND = "hsq_number"  # a placeholder call: sqlite_functions must not rewrite number()'s calls
+_DOUBLE_OPERAND = "hsq_held_number"  # ... and held_number()'s
 
 
 def dynamic_operands(tree: exp.Expression, ctx: Context) -> exp.Expression:
     """Marks each typeless column SQLite reads as a number (arithmetic, sum/total/avg/abs/round);
     dynamic_arithmetic() makes it one after sqlite_functions, whose builders take it as it is."""
     scope = _TypeScope(ctx.catalog)
-    for column in [c for c in tree.find_all(exp.Column)
-                   if _numeric_place(c) and _text_held(c, scope, tree)]:
-        column.replace(exp.Anonymous(this=_OPERAND, expressions=[column.copy()]))
+    for column in [c for c in tree.find_all(exp.Column) if _numeric_place(c)]:
+        if _text_held(column, scope, tree):
+            column.replace(exp.Anonymous(this=_OPERAND, expressions=[column.copy()]))
+        elif _double_held(column, scope, tree) and isinstance(_parent(column), _ARITHMETIC):
+            column.replace(exp.Anonymous(this=_DOUBLE_OPERAND, expressions=[column.copy()]))
     return tree
+
+
+def _parent(node: exp.Expression) -> exp.Expression | None:
+    parent = node.parent
+    while isinstance(parent, exp.Paren):
+        parent = parent.parent
+    return parent
 
 
 def dynamic_arithmetic(tree: exp.Expression, ctx: Context) -> exp.Expression:
     """The marked typeless columns become their numbers; SQLite's integer division and %."""
-    operands = [n for n in tree.find_all(exp.Anonymous) if n.name == _OPERAND]
+    operands = [n for n in tree.find_all(exp.Anonymous) if n.name in (_OPERAND, _DOUBLE_OPERAND)]
     if not operands:
         return tree
     scope = _TypeScope(ctx.catalog)
     for operand in operands:
-        parent = operand.parent
-        while isinstance(parent, exp.Paren):
-            parent = parent.parent
-        operand.replace(number(operand.expressions[0].copy(),
-                               text_real=isinstance(parent, (exp.Abs, exp.Sum))))
+        column = operand.expressions[0].copy()
+        if operand.name == _DOUBLE_OPERAND:
+            operand.replace(held_number(column))
+        else:
+            operand.replace(number(column, text_real=isinstance(_parent(operand),
+                                                                (exp.Abs, exp.Sum)),
+                                   dialect=ctx.dialect))
     # innermost first: an outer operation reads the rewritten inner one
     made: dict = {}  # id of an operation's result -> (result, its three forms: _parts())
     for node in reversed(list(tree.find_all(*_BINARY, exp.Neg))):
         operands = (node.this,) if isinstance(node, exp.Neg) else (node.this, node.expression)
         if any(_is_number(x) or _bare(x).meta.get(DOUBLE) for x in operands):
-            node.replace(_operation(node, scope, made))
+            node.replace(_operation(node, scope, made, ctx.dialect))
     for node in list(tree.find_all(exp.Avg)):
         if _is_number(node.this):  # SQLite: the sum as a double over the count, a real
             node.replace(exp.Div(
@@ -305,7 +498,7 @@ def dynamic_arithmetic(tree: exp.Expression, ctx: Context) -> exp.Expression:
                                             expression=exp.Literal.number(0)),
                                  "DOUBLE PRECISION")))
     _mark_projections(tree)
-    _stored_text(tree, scope)
+    _stored_text(tree, scope, made, ctx.dialect)
     return tree
 
 
@@ -344,9 +537,11 @@ def _mark_projections(tree: exp.Expression) -> None:
             item.meta[NUMERIC_RESULT] = True
 
 
-def _stored_text(tree: exp.Expression, scope: _TypeScope) -> None:
-    """UPDATE .. SET typeless = <number>: stored as SQLite's text of the number, so it reads
-    back (and typeof() sees it) as the integer or real it is."""
+def _stored_text(tree: exp.Expression, scope: _TypeScope, made: dict, dialect: str) -> None:
+    """UPDATE .. SET typeless = <number>: stored as SQLite's text of the number, as a bound
+    value is (values.dynamic_real_text), so it reads back (and typeof() sees it) as the integer
+    or real it is. Built from the operation's forms: the integer's text where the operands
+    are integers, else the double's."""
     if not isinstance(tree, exp.Update):
         return
     table = tree.this
@@ -357,13 +552,21 @@ def _stored_text(tree: exp.Expression, scope: _TypeScope) -> None:
         if not isinstance(assignment, exp.EQ) or not _numeric_result(assignment.expression):
             continue
         declared = info.column(assignment.this.name)
-        if declared is not None and is_dynamic(declared.decltype):
-            value = assignment.expression
-            # a NUMERIC made here is SQLite's text already (exact integers; a real is the
-            # shortest text of its double); a double needs the '.0' of a whole value
-            text = (_real_text(value.copy()) if _bare(value).meta.get(DOUBLE)
-                    else _cast(value.copy(), "TEXT"))
-            assignment.set("expression", text)
+        if declared is None or not is_dynamic(declared.decltype):
+            continue
+        value = _bare(assignment.expression)
+        flag, exact, double = made.get(id(value), (None, None, None))[1] if id(value) in made \
+            else (_integral(value, scope), value, _double(value))
+        text = _stored_real(double.copy(), dialect)
+        if flag != _FALSE:
+            # an integer's text within 64 bits; past them SQLite computes it as a double too
+            inside = exp.Between(this=exact.copy(), low=_cast(_s(str(-2**63)), "NUMERIC"),
+                                 high=_cast(_s(str(2**63 - 1)), "NUMERIC"))
+            if flag is not None:
+                inside = exp.and_(flag.copy(), inside)
+            text = exp.Case(ifs=[exp.If(this=inside, true=_cast(exact.copy(), "TEXT"))],
+                            default=text)
+        assignment.set("expression", text)
 
 
 _INT64 = range(-2**63, 2**63)

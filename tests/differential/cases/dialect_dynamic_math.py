@@ -9,6 +9,15 @@ T = "CREATE TABLE t (name, n)"
 T_FILL = ("INSERT INTO t VALUES ('a', 1), ('b', 2.5), ('c', '12abc'), ('d', NULL), "
           "('e', 'xyz'), ('f', -7), ('g', 0.1), ('h', 3), ('i', 40), ('j', -2.75)")
 
+# text as SQLite's arithmetic reads it (sqlite3AtoF: the longest numeric prefix)
+PREFIXES = ("12.5abc", "3e2x", " 7 ", "abc", "-", "-5kg", "+5", "--5", "1.2.3", "1.5-2", "5e",
+            "3.5e+x", ".5x", "5.x", "-.5", ".", "2024-01-15", "12:30", "1E2", "0x10", "5.",
+            "  -12.5e-1xyz", " 1 2", "", "hello", "e5", "1.5e", "- 5", "007", "-0")
+# reals and integers around SQLite's switch to exponent forms (1e15, 1e-4) and 2**63
+MAGNITUDES = (1e14, -1e14, 123456789012345.6, 1e-3, 3e-5, 9.2e15, 4611686018427387904,
+              -4611686018427387904, 12345678901234567, 0.1, 1234567890123456.0, 99999999999999.9,
+              1.5e-4, 7)
+
 CASES = [
     Case("dynamic_math_counters", [
         "CREATE TABLE hits (page, n)",
@@ -85,6 +94,63 @@ CASES = [
         "DELETE FROM r WHERE id = 2 RETURNING n + 1, -n",
         "SELECT id, n, typeof(n) FROM r ORDER BY id",
     ], unordered=True),
+    # text is the longest prefix that is a number: a point or an exponent makes it a real
+    Case("dynamic_math_numeric_prefix", [
+        "CREATE TABLE p (k INTEGER PRIMARY KEY, v)",
+        ("INSERT INTO p (v) VALUES " + ", ".join("(?)" for _ in PREFIXES), PREFIXES),
+        "SELECT k, v + 1, v - 0.5, v * 2, -v, v / 2 FROM p ORDER BY k",
+        "SELECT k, v + v, v * 3 % 7, (v + 1) * (v - 1) FROM p ORDER BY k",
+        "SELECT k, round(v, 1) FROM p ORDER BY k",
+        # abs() of '-' is -0.0, of a plain text such as '007' a real: not followed here
+        "SELECT k, abs(v) FROM p WHERE v NOT IN ('-', '007', '5.', '-0', '- 5', '--5') ORDER BY k",
+        "SELECT total(v), avg(v) FROM p",
+        "UPDATE p SET v = v + 0",
+        "SELECT k, v, typeof(v) FROM p ORDER BY k",
+    ]),
+    # a result stored back is SQLite's text of the number, whatever its magnitude
+    Case("dynamic_math_stored_magnitudes", [
+        "CREATE TABLE s (id INTEGER PRIMARY KEY, v)",
+        ("INSERT INTO s (v) VALUES " + ", ".join("(?)" for _ in MAGNITUDES), MAGNITUDES),
+        "UPDATE s SET v = v * 10",
+        "SELECT id, v, typeof(v) FROM s ORDER BY id",
+        "UPDATE s SET v = -v * 100",
+        "SELECT id, v, typeof(v) FROM s ORDER BY id",
+        "UPDATE s SET v = v / 1000",
+        "SELECT id, v, typeof(v) FROM s ORDER BY id",
+        "UPDATE s SET v = v * 0.001",
+        "SELECT id, v, typeof(v) FROM s ORDER BY id",
+        "SELECT id FROM s WHERE v = v * 1 ORDER BY id",
+    ]),
+    Case("dynamic_math_stored_overflow", [
+        "CREATE TABLE o (id INTEGER PRIMARY KEY, v)",
+        ("INSERT INTO o (v) VALUES (?), (?), (?), (?)",
+         (9223372036854775807, -9223372036854775808, 4611686018427387904, 3037000500)),
+        "UPDATE o SET v = v + 1 WHERE id = 1",
+        "UPDATE o SET v = v - 1 WHERE id = 2",
+        "UPDATE o SET v = v * 4 WHERE id = 3",
+        "UPDATE o SET v = v * v WHERE id = 4",
+        "SELECT id, v, typeof(v) FROM o ORDER BY id",
+        "UPDATE o SET v = v * 1e280",
+        "SELECT id, v, typeof(v) FROM o ORDER BY id",
+    ]),
+    # stored back through INSERT ... SELECT: the selected numbers are bound (differs.py)
+    Case("dynamic_math_insert_select", [
+        "CREATE TABLE a (v)",
+        "CREATE TABLE b (v)",
+        "INSERT INTO a VALUES (1), (2.5), (1e15), (-3e-5), ('7x'), (NULL)",
+        "INSERT INTO b SELECT v * 10 FROM a",
+        "SELECT v, typeof(v) FROM b ORDER BY rowid",
+    ]),
+    # NUMERIC affinity keeps a whole value as an INTEGER: its arithmetic is an integer's
+    Case("dynamic_math_numeric_affinity", [
+        "CREATE TABLE u (k INTEGER PRIMARY KEY, m NUMERIC, d DECIMAL(10,2))",
+        "INSERT INTO u (m, d) VALUES (3, 2.0), (2.5, 7), ('4', '1.5'), (NULL, -0.25), (-8, 1e20)",
+        "SELECT k, m + 1, d * 2, m - d, m / 2, d / 2, m % 3, -m, -d FROM u ORDER BY k",
+        "SELECT k, m * 0.5, m + 1.0, (m + 1) * (d + 1) FROM u ORDER BY k",
+        "SELECT k FROM u WHERE m + 1 = 4 OR d * 2 = 3 ORDER BY k",
+        "UPDATE u SET m = m * 2, d = d + 1",
+        "SELECT k, m, d, m + 1, d + 1 FROM u ORDER BY k",
+    ]),
     # INSERT ... RETURNING does not compute it yet: NotSupportedError (differs.py), not NULL
     Case("dynamic_math_insert_returning", [
         "CREATE TABLE r (id INTEGER PRIMARY KEY, n, m INTEGER)",
