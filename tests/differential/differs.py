@@ -134,6 +134,10 @@ for _engine in ("binding", "repl", "daemon-nano", "daemon-pg"):
         "arithmetic on a typeless column in INSERT ... RETURNING is NotSupportedError (the "
         "rewrite does not give RETURNING's columns their numbers there yet)")
     DIFFERS[_engine]["scalar_group_concat_distinct"] = DISTINCT_ORDER
+    DIFFERS[_engine]["dynamic_math_insert_select"] = (
+        "INSERT ... SELECT binds the selected rows: a real of 1e15 or more computed on a "
+        "typeless column arrives as the engine's NUMERIC text ('10000000000000000.0'), which "
+        "is bound and stored as that text, not as SQLite's real (the source rows are not shaped)")
 for _engine in ("binding", "repl", "daemon-nano"):
     DIFFERS[_engine]["scalar_printf_text_prefix"] = PRINTF_TEXT_PREFIX
 for _name in ("scalar_char_unicode", "scalar_instr_substr"):
