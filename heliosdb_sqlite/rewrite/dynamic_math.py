@@ -59,12 +59,14 @@ def _as_real(x: exp.Expression) -> exp.Expression:
 
 # SQLite reads text as the longest prefix that is a number (sqlite3AtoF): spaces, a sign,
 # digits, a point and digits (one digit at least), an exponent. Only a point or an exponent
-# makes it a real. Nano compiles a regular expression per row: these run only on texts that
-# are no plain decimal and whose digits end at a point or an 'e' (_real_prefix).
+# makes it a real. Nano compiles a regular expression per row and plans every statement anew
+# (its time grows with the SQL's size): the texts here are small, and a regular expression
+# runs only on texts that are no plain decimal.
 _REAL_PREFIX = "^ *[-+]?([0-9]+(\\.|[eE][-+]?[0-9])|\\.[0-9])"
-# the run of number characters after the spaces is a number, then only e, E, + or -
-_RUN_PREFIX = "^ *[-+]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][-+]?[0-9]+)?[-+eE]*([^-+0-9.eE]|$)"
-_POINT_PREFIX = "^ *[-+]?[0-9]*\\."
+# a real number, then only e, E, + or - up to the first character that is no number's
+_EXPONENT = "([eE][-+]?[0-9]+)?"
+_REAL_RUN = ("^ *[-+]?([0-9]+\\.[0-9]*" + _EXPONENT + "|\\.[0-9]+" + _EXPONENT
+             + "|[0-9]+[eE][-+]?[0-9]+)[-+eE]*([^-+0-9.eE]|$)")
 _NUMBER_CHARS = "+-0123456789.eE"
 
 
@@ -83,21 +85,30 @@ def _run(text: exp.Expression, chars: str) -> exp.Expression:
         expression=exp.Length(this=_fn("ltrim", text.copy(), _s(chars)))))
 
 
-def _real_prefix(text: exp.Expression) -> exp.Expression:
-    """True if the numeric prefix of a text that is no plain decimal is a real: only where
-    its digits (after spaces and signs) end at a point or an 'e' does a regular expression run
-    (AND stops at its first false operand)."""
-    after = _first(_fn("ltrim", _fn("ltrim", text.copy(), _s(" +-")), _s(_DIGITS)))
-    return exp.and_(exp.In(this=after, expressions=[_s(ch) for ch in ".eE"]),
-                    _regexp(text.copy(), _REAL_PREFIX))
+def _real_class(text: exp.Expression) -> exp.Expression:
+    """True if SQLite reads the typeless column's text as a real (NULL for NULL): its digits
+    (after spaces and one sign) end at a point that has a digit next to it, or at an 'e' that
+    starts an exponent (a regular expression, for those texts only)."""
+    body = _fn("ltrim", text.copy(), _s(" +-"))
+    after = _first(_fn("ltrim", body.copy(), _s(_DIGITS)))
+    one_sign = exp.LTE(this=exp.Sub(this=exp.Length(this=_fn("ltrim", text.copy(), _s(" "))),
+                                    expression=exp.Length(this=body.copy())),
+                       expression=exp.Literal.number(1))
+    digit = exp.In(this=_first(_fn("ltrim", _fn("left", body.copy(), exp.Literal.number(2)),
+                                   _s("."))), expressions=[_s(ch) for ch in _DIGITS])
+    return exp.or_(
+        exp.and_(exp.EQ(this=after, expression=_s(".")), digit, one_sign),
+        exp.and_(exp.In(this=after.copy(), expressions=[_s("e"), _s("E")]),
+                 _regexp(text.copy(), _REAL_PREFIX)))
 
 
 def _prefix_text(text: exp.Expression) -> exp.Expression:
     """The number a text that is no plain decimal starts with, as a text both engines cast to
-    a double, and to NUMERIC where it is an integer. A real prefix is its run of number
-    characters when that is a number followed by a bare e/+/- at most ('3e2x', '12.5abc',
-    '1.0e+16'), else its mantissa ('1.2.3' is 1.2); an integer prefix keeps its one sign
-    ('-5kg'); no number at all is 0 ('abc', '--5'); NULL stays NULL."""
+    a double, and to NUMERIC where it is an integer: a real's run of number characters when
+    that is a number followed by a bare e/+/- at most ('3e2x', '12.5abc', '1.0e+16'); else
+    the integer after the spaces and one sign ('-5kg'), 0 if none ('abc', '--5'); NULL stays
+    NULL. Known gap: a real followed by more number characters ('1.2.3') reads as its
+    integer part (SQLite: 1.2)."""
     spaced = _fn("ltrim", text.copy(), _s(" "))
     body = _fn("ltrim", text.copy(), _s(" +-"))
     minus = exp.Case(ifs=[exp.If(this=exp.EQ(this=_first(spaced.copy()), expression=_s("-")),
@@ -105,28 +116,11 @@ def _prefix_text(text: exp.Expression) -> exp.Expression:
     signs = exp.Sub(this=exp.Length(this=spaced.copy()), expression=exp.Length(this=body.copy()))
     digits = exp.Case(ifs=[exp.If(this=exp.GT(this=signs, expression=exp.Literal.number(1)),
                                   true=_s("0"))],
-                      default=exp.DPipe(this=minus.copy(), expression=exp.DPipe(
+                      default=exp.DPipe(this=minus, expression=exp.DPipe(
                           this=_s("0"), expression=_run(body.copy(), _DIGITS))))
-    run = _fn("rtrim", _run(spaced.copy(), _NUMBER_CHARS), _s("+-eE"))
-    fraction = exp.Substring(this=body.copy(), start=exp.Add(
-        this=exp.StrPosition(this=body.copy(), substr=_s(".")), expression=exp.Literal.number(1)))
-    mantissa = exp.DPipe(this=minus.copy(), expression=exp.Substring(
-        this=body.copy(), start=exp.Literal.number(1), length=exp.Sub(
-            this=exp.Length(this=body.copy()),
-            expression=exp.Length(this=_fn("ltrim", fraction, _s(_DIGITS))))))
-    real = _real_prefix(text)
-    return exp.Case(ifs=[
-        exp.If(this=exp.and_(real.copy(), _regexp(text.copy(), _RUN_PREFIX)), true=run),
-        exp.If(this=exp.and_(real.copy(), _regexp(text.copy(), _POINT_PREFIX)), true=mantissa),
-    ], default=digits)  # an exponent then more number characters: its mantissa (a gap)
-
-
-def _real_class(text: exp.Expression) -> exp.Expression:
-    """True if SQLite reads the typeless column's text as a real: it has a point or an 'e'
-    (the cheap test, first) and is a plain decimal or starts with a real (NULL for NULL)."""
-    marks = exp.or_(*(exp.GT(this=exp.StrPosition(this=text.copy(), substr=_s(ch)),
-                             expression=exp.Literal.number(0)) for ch in ".eE"))
-    return exp.and_(marks, exp.or_(_plain(text), _real_prefix(text)))
+    run = _fn("rtrim", _run(spaced, _NUMBER_CHARS), _s("+-eE"))
+    return exp.Case(ifs=[exp.If(this=_regexp(text.copy(), _REAL_RUN), true=run)],
+                    default=digits)
 
 
 def _held_text(column: exp.Expression) -> exp.Expression:
@@ -146,29 +140,20 @@ def _double_number(double: exp.Expression, dialect: str) -> exp.Expression:
 def number(column: exp.Expression, text_real: bool = False,
            dialect: str = "nano") -> exp.Expression:
     """The NUMERIC a typeless column's text stands for in SQLite arithmetic. Plain decimals
-    (every canonical integer and most canonical reals) are cast as they are; an exponent form
-    through a double (Nano casts no exponent to NUMERIC), one regular expression for those rows
-    only; any other text is the number it starts with (_prefix_text)."""
-    c = column
-
-    def text() -> exp.Expression:
-        return c.copy()
-    exponent = _double_number(_cast(text(), "DOUBLE PRECISION"), dialect)
-    is_exponent = exp.and_(  # the regular expression only on texts with an 'e'
-        exp.GT(this=exp.StrPosition(this=text(), substr=_s("e")), expression=exp.Literal.number(0)),
-        _regexp(text(), _EXPONENT_REAL))
-    prefix = _prefix_text(c)
+    (every canonical integer and most canonical reals) are cast as they are; a real's other
+    text (an exponent form, '12.5abc') through a double (Nano casts no exponent to NUMERIC);
+    an integer's other text as the integer it starts with (_prefix_text)."""
+    prefix = _prefix_text(column)
     # abs() and sum() read other text as a real (abs('12abc') is 12.0): an integer text's .0
     whole = _cast(exp.DPipe(this=prefix.copy(), expression=_s(".0")) if text_real
                   else prefix.copy(), "NUMERIC")
     out = exp.Case(ifs=[
-        exp.If(this=_plain(c), true=_cast(text(), "NUMERIC")),
-        exp.If(this=is_exponent, true=exponent),
-        exp.If(this=_real_prefix(c),
+        exp.If(this=_plain(column), true=_cast(column.copy(), "NUMERIC")),
+        exp.If(this=_real_class(column),
                true=_double_number(_cast(prefix, "DOUBLE PRECISION"), dialect)),
     ], default=whole)
     out.meta[NUMBER] = True
-    out.meta[HELD] = c.copy()
+    out.meta[HELD] = column.copy()
     out.meta[TEXT_REAL] = text_real
     return out
 
@@ -317,50 +302,59 @@ def _real_number(double: exp.Expression, dialect: str) -> exp.Expression:
     return _cast(_real_text(double), "NUMERIC")
 
 
-def _fixed_text(double: exp.Expression, dialect: str) -> exp.Expression:
-    """A double's shortest text in fixed notation: Nano writes it so; PostgreSQL may write an
-    exponent, which its NUMERIC reads and writes back in fixed notation."""
-    text = _cast(double, "TEXT")
-    return _cast(_cast(text, "NUMERIC"), "TEXT") if dialect == "postgres" else text
-
-
 def _stored_real(double: exp.Expression, dialect: str) -> exp.Expression:
-    """SQLite's text of a real as values.dynamic_real_text writes it, from the shortest digits
-    of the double: fixed notation with '.0' on a whole value, an exponent (d.ddde+XX) for a
-    whole value of 16 digits or more that 15 digits (or its own count) already give, and
-    (d.ddde-XX) below 1e-4."""
-    x = _fixed_text(double, dialect)
+    """SQLite's text of a real as values.dynamic_real_text writes it, from the double's
+    shortest digits: fixed notation with '.0' on a whole value; d.ddde+XX for a whole value of
+    16 digits or more that "%.15g" gives back (its last digit a zero), d.ddde-XX below 1e-4.
+    Each use of the double repeats its SQL: few of them. PostgreSQL writes the exponent forms
+    itself (without the '.0' of a whole mantissa); Nano writes every double in fixed notation."""
+    x = _cast(double, "TEXT")
+    has = {ch: exp.GT(this=exp.StrPosition(this=x.copy(), substr=_s(ch)),
+                      expression=exp.Literal.number(0)) for ch in ".en"}
+    if dialect == "postgres":
+        # SQLite's "%.16g" or "%.17g" (16 or 17 digits) is fixed below 1e16 or 1e17: 17 or 18
+        # characters before PostgreSQL's 'e+15' or 'e+16'
+        point = exp.StrPosition(this=_fn("ltrim", x.copy(), _s("-")), substr=_s("e"))
+        long_digits = exp.or_(*(exp.and_(
+            exp.GT(this=exp.StrPosition(this=x.copy(), substr=_s(f"e+{power}")),
+                   expression=exp.Literal.number(0)),
+            exp.GT(this=point.copy(), expression=exp.Literal.number(power + 2)))
+            for power in (15, 16)))
+        fixed = _cast(_cast(x.copy(), "NUMERIC"), "TEXT")
+        return exp.Case(ifs=[
+            exp.If(this=long_digits, true=exp.DPipe(this=fixed, expression=exp.Case(ifs=[exp.If(
+                this=exp.EQ(this=exp.StrPosition(this=fixed.copy(), substr=_s(".")),
+                            expression=exp.Literal.number(0)), true=_s(".0"))], default=_s("")))),
+            exp.If(this=exp.or_(has["."], has["n"]), true=x.copy()),  # n: Infinity, NaN
+            exp.If(this=has["e"], true=_fn("replace", x.copy(), _s("e"), _s(".0e")))],
+            default=exp.DPipe(this=x.copy(), expression=_s(".0")))
     a = _fn("ltrim", x.copy(), _s("-"))
     sign = exp.Case(ifs=[exp.If(this=exp.EQ(this=_first(x.copy()), expression=_s("-")),
                                 true=_s("-"))], default=_s(""))
-    no_point = exp.EQ(this=exp.StrPosition(this=x.copy(), substr=_s(".")),
-                      expression=exp.Literal.number(0))
-    # 16+ digits with no fraction: "%.15g" gives it back exactly when its last digit is a zero
-    # (then 15 significant digits at most, or an exponent of 17 or more)
-    big = exp.and_(no_point, exp.GT(this=exp.Length(this=a.copy()), expression=exp.Literal.number(15)),
-                   exp.EQ(this=_fn("right", x.copy(), exp.Literal.number(1)), expression=_s("0")))
+    big = exp.and_(exp.EQ(this=_fn("right", a.copy(), exp.Literal.number(1)), expression=_s("0")),
+                   exp.GT(this=exp.Length(this=a.copy()), expression=exp.Literal.number(15)))
     small = exp.EQ(this=_fn("left", a.copy(), exp.Literal.number(6)), expression=_s("0.0000"))
 
     def mantissa(first: exp.Expression, rest: exp.Expression) -> exp.Expression:
         return exp.DPipe(this=exp.DPipe(this=first, expression=_s(".")), expression=exp.Coalesce(
             this=exp.Nullif(this=rest, expression=_s("")), expressions=[_s("0")]))
-    big_text = exp.DPipe(this=exp.DPipe(this=exp.DPipe(this=sign.copy(), expression=mantissa(
+    big_text = exp.DPipe(this=exp.DPipe(this=mantissa(
         _fn("left", a.copy(), exp.Literal.number(1)),
-        _fn("rtrim", exp.Substring(this=a.copy(), start=exp.Literal.number(2)), _s("0")))),
+        _fn("rtrim", exp.Substring(this=a.copy(), start=exp.Literal.number(2)), _s("0"))),
         expression=_s("e+")), expression=_cast(exp.Sub(
             this=exp.Length(this=a.copy()), expression=exp.Literal.number(1)), "TEXT"))
     digits = _fn("ltrim", exp.Substring(this=a.copy(), start=exp.Literal.number(3)), _s("0"))
-    small_text = exp.DPipe(this=exp.DPipe(this=exp.DPipe(this=sign.copy(), expression=mantissa(
+    small_text = exp.DPipe(this=exp.DPipe(this=mantissa(
         _fn("left", digits.copy(), exp.Literal.number(1)),
-        exp.Substring(this=digits.copy(), start=exp.Literal.number(2)))),
+        exp.Substring(this=digits.copy(), start=exp.Literal.number(2))),
         expression=_s("e-")), expression=_fn("lpad", _cast(exp.Sub(
             this=exp.Sub(this=exp.Length(this=a.copy()), expression=exp.Literal.number(1)),
             expression=exp.Length(this=digits.copy())), "TEXT"), exp.Literal.number(2), _s("0")))
-    fixed = exp.DPipe(this=x.copy(), expression=exp.Case(
-        ifs=[exp.If(this=no_point.copy(), true=_s(".0"))], default=_s("")))
-    return exp.Case(ifs=[exp.If(this=big, true=big_text), exp.If(this=small, true=small_text)],
-                    default=fixed)
-
+    fixed = exp.DPipe(this=a.copy(), expression=exp.Case(
+        ifs=[exp.If(this=exp.Not(this=has["."]), true=_s(".0"))], default=_s("")))
+    return exp.DPipe(this=sign, expression=exp.Case(
+        ifs=[exp.If(this=big, true=big_text), exp.If(this=small, true=small_text)],
+        default=fixed))
 
 
 _BINARY = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)
