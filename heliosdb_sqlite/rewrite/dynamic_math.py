@@ -3,19 +3,28 @@
 A typeless (or DATETIME-like) column is held by the engine as text in SQLite's canonical form
 (rewrite/types.py is_dynamic, values.dynamic_value). In SQLite's + - * / % and unary -, and in
 sum(), total(), avg(), abs() and round(), such a value is its number: an integer's text is an
-INTEGER, a real's a REAL, other text its numeric prefix ('12abc' is 12, 'abc' 0), NULL stays NULL.
+INTEGER, a real's a REAL, other text the longest prefix that is a number ('12abc' is 12,
+'12.5abc' 12.5, '3e2x' 300.0, '-5kg' -5, 'abc' 0), NULL stays NULL.
 
 Per row, integer with integer is exact (NUMERIC; / and % as BIGINT's), anything with a real is a
 double's operation (0.1 * 0.1 is 0.010000000000000002). Both are carried as one NUMERIC (the
 double as the NUMERIC of its shortest text), since PostgreSQL needs one type per expression and a
 NUMERIC keeps the int-vs-real class in its scale, which the result's text shows (number_text reads
-it back; an UPDATE stores that text). An operand with a static REAL class makes the whole
-operation a double. Each operation carries its forms to the enclosing one (_parts), so the SQL
-grows linearly with the nesting. No per-row regular expression but for exponent forms.
+it back). An UPDATE stores SQLite's canonical text of the result (values.dynamic_real_text's:
+1.0e+16, 3.0e-05; an integer past 64 bits is a real). An operand with a static REAL class makes
+the whole operation a double. Each operation carries its forms to the enclosing one (_parts), so
+the SQL grows linearly with the nesting. A NUMERIC-affinity column the engine holds as a double
+(NUMERIC, DECIMAL(10,2)) is an integer where its value is whole (SQLite stored an INTEGER).
 
-Known gaps: a real result of 1e15 or more stored back by UPDATE is not SQLite's exponent text;
-% of a real past 2**63 overflows BIGINT; text with a fraction after its digits ('12.5abc') reads
-as its integer part (SQLite: 12.5).
+Nano plans every statement anew, in time that grows with the SQL's size, and compiles a regular
+expression per row: the SQL here is kept small, and a regular expression runs only on texts that
+are no plain decimal.
+
+Known gaps: a real prefix followed by more number characters ('1.2.3', '1e5-3') reads as its
+integer part (SQLite: 1.2, 100000.0); leading tabs or newlines before a number with trailing text
+are not skipped; % of a real past 2**63 overflows BIGINT; INSERT ... SELECT binds the engine's
+NUMERIC text of a computed real of 1e15 or more (the source rows are not shaped); a real that
+overflows to Inf is stored as text.
 """
 from __future__ import annotations
 
