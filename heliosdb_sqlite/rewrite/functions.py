@@ -31,9 +31,9 @@ def _type_name(x: exp.Expression) -> exp.Expression:
 
 def _typeof(args: list[exp.Expression]) -> exp.Expression:
     """typeof(X) from the engine's type of X. A typeless column's text (marked DYNAMIC by
-    sqlite_functions) is the class its canonical form reads back as (values.dynamic_value); a
-    NUMERIC the class its scale shows (rewrite/dynamic_math.py carries SQLite's integers as
-    NUMERICs without a point); a NUMERIC-affinity column's double, or arithmetic on one (marked
+    sqlite_functions) is the class its canonical form reads back as (values.dynamic_value);
+    arithmetic on one (NUMBER_CLASS) the class its NUMERIC's scale shows (rewrite/dynamic_math.py
+    carries SQLite's integers as NUMERICs without a point); a NUMERIC-affinity column's double, or arithmetic on one (marked
     INTEGRAL), is an integer where SQLite would have stored or computed one."""
     x = args[0]
     pg_type = _type_name(x)
@@ -49,7 +49,10 @@ def _typeof(args: list[exp.Expression]) -> exp.Expression:
         # the CAST keeps PostgreSQL from refusing trunc() of a text-held column at planning
         whole = _whole_in_range(exp.Cast(this=x.copy(), to=exp.DataType.build("DOUBLE PRECISION")))
         double = _case([(whole, exp.Literal.string("integer"))], exp.Literal.string("real"))
-    numeric = _case([(_integer_text(x), exp.Literal.string("integer"))], exp.Literal.string("real"))
+    numeric = exp.Literal.string("real")  # the engine's own NUMERICs (0.0, avg()) have no rule
+    if x.meta.get(NUMBER_CLASS):
+        numeric = _case([(_integer_text(x), exp.Literal.string("integer"))],
+                        exp.Literal.string("real"))
     # one reading of X for its type: a CASE per type name would repeat X (and X can be large)
     by_type = exp.Case(this=pg_type, ifs=[
         *named(exp.Literal.string("integer"), "bigint", "integer", "smallint", "boolean"),
@@ -84,14 +87,21 @@ def _typeof(args: list[exp.Expression]) -> exp.Expression:
 
 def _integer_text(x: exp.Expression) -> exp.Expression:
     """True if a NUMERIC is an integer SQLite can hold: no point in its text (no scale), and
-    inside the 64-bit range (SQLite's integer arithmetic overflows to a real past it). Through
-    text: PostgreSQL plans the branch for every type X may have."""
+    inside the 64-bit range (SQLite's integer arithmetic overflows to a real past it). By its
+    text alone: PostgreSQL plans (and folds, for a constant X) this branch for every type X may
+    have, and a cast to a number would fail there. Equal-length digit strings compare as their
+    numbers."""
     text = exp.Cast(this=x.copy(), to=exp.DataType.build("TEXT"))
+    digits = exp.Anonymous(this="ltrim", expressions=[text.copy(), exp.Literal.string("-")])
+    width = len(str(2**63 - 1))
     return exp.and_(
         exp.EQ(this=exp.StrPosition(this=text.copy(), substr=exp.Literal.string(".")),
                expression=exp.Literal.number(0)),
-        exp.Between(this=exp.Cast(this=text, to=exp.DataType.build("NUMERIC")),
-                    low=exp.Literal.number(-2**63), high=exp.Literal.number(2**63 - 1)))
+        exp.or_(
+            exp.LT(this=exp.Length(this=digits.copy()), expression=exp.Literal.number(width)),
+            exp.and_(exp.EQ(this=exp.Length(this=digits.copy()), expression=exp.Literal.number(width)),
+                     exp.LTE(this=digits, expression=exp.Literal.string(str(2**63 - 1)))),
+            exp.EQ(this=text, expression=exp.Literal.string(str(-2**63)))))
 
 
 def _whole_in_range(double: exp.Expression) -> exp.Expression:
@@ -155,10 +165,15 @@ def _integral_condition(node: exp.Expression, scope: _TypeScope):
     return None
 
 
+def _reads_operand(node: exp.Expression) -> bool:
+    """True if the expression reads a typeless column as a number (dynamic_math's operand)."""
+    return any(a.name == _OPERAND for a in node.find_all(exp.Anonymous))
+
+
 def _numeric_operands(node: exp.Expression, scope: _TypeScope) -> bool:
     """True if arithmetic reads a NUMERIC-affinity column (held as a double) and no typeless one
     (dynamic_math's operands carry their class in the NUMERIC it makes)."""
-    if any(a.name == _OPERAND for a in node.find_all(exp.Anonymous)):
+    if _reads_operand(node):
         return False
     return any(scope.affinity(c) == NUMERIC for c in node.find_all(exp.Column))
 
@@ -168,6 +183,7 @@ _OPERAND = "hsq_number"  # dynamic_math's mark on a typeless operand (dynamic_op
 
 DYNAMIC = "hsq_dynamic"  # meta key: the affinity of the typeless (text-held) column read
 INTEGRAL = "hsq_integral"  # meta key: _integral_condition() of arithmetic on NUMERIC columns
+NUMBER_CLASS = "hsq_number_class"  # meta key: a NUMERIC result shows its class by its scale
 
 
 class _TypeScope(_Scope):
@@ -297,6 +313,8 @@ def sqlite_functions(tree: exp.Expression, ctx: Context) -> exp.Expression:
                     continue
                 if _reads_dynamic(args[0], scope):
                     args[0].meta[DYNAMIC] = scope.affinity(args[0])
+                elif _reads_operand(args[0]):
+                    args[0].meta[NUMBER_CLASS] = True
                 elif _bare(args[0]).__class__ in (*_ARITHMETIC, exp.Neg) \
                         and _numeric_operands(args[0], scope):
                     integral = _integral_condition(args[0], scope)

@@ -13,7 +13,6 @@ DIFFERS: dict[str, dict[str, str]] = {
         # storage classes in strictly typed columns
         "values_untyped_column": TYPES,
         "values_order_mixed_types": TYPES + "; mixed classes cannot sort in SQLite's class order",
-        "values_affinity_rules": TYPES,
         "values_integer_column": TYPES + " ('abc' in an INTEGER column is refused)",
         "values_real_column": TYPES + " ('abc' in a REAL column is refused)",
         "values_numeric_column": TYPES + " ('abc' in a NUMERIC column is refused)",
@@ -80,7 +79,7 @@ DIFFERS["daemon-nano"] = {
 PG_TYPES = TYPES.replace("Nano columns", "PostgreSQL columns")
 DIFFERS["daemon-pg"] = {
     **{name: PG_TYPES for name in (
-        "values_untyped_column", "values_affinity_rules",
+        "values_untyped_column",
         "values_integer_column", "values_real_column", "values_numeric_column",
         "values_boolean_column", "values_text_column", "values_blob_column",
         "types_decltypes_converter")},
