@@ -451,7 +451,6 @@ def _operation(node: exp.Expression, scope: _TypeScope, made: dict,
 
 
 _OPERAND = "hsq_number"  # a placeholder call: sqlite_functions must not rewrite number()'s calls
-_DOUBLE_OPERAND = "hsq_held_number"  # ... and held_number()'s
 
 
 def dynamic_operands(tree: exp.Expression, ctx: Context) -> exp.Expression:
@@ -462,7 +461,8 @@ def dynamic_operands(tree: exp.Expression, ctx: Context) -> exp.Expression:
         if _text_held(column, scope, tree):
             column.replace(exp.Anonymous(this=_OPERAND, expressions=[column.copy()]))
         elif _double_held(column, scope, tree) and isinstance(_parent(column), _ARITHMETIC):
-            column.replace(exp.Anonymous(this=_DOUBLE_OPERAND, expressions=[column.copy()]))
+            # the same mark: typeof() reads the class of what it marks from the NUMERIC made
+            column.replace(exp.Anonymous(this=_OPERAND, expressions=[column.copy()]))
     return tree
 
 
@@ -475,13 +475,14 @@ def _parent(node: exp.Expression) -> exp.Expression | None:
 
 def dynamic_arithmetic(tree: exp.Expression, ctx: Context) -> exp.Expression:
     """The marked typeless columns become their numbers; SQLite's integer division and %."""
-    operands = [n for n in tree.find_all(exp.Anonymous) if n.name in (_OPERAND, _DOUBLE_OPERAND)]
+    operands = [n for n in tree.find_all(exp.Anonymous) if n.name == _OPERAND]
     if not operands:
         return tree
     scope = _TypeScope(ctx.catalog)
     for operand in operands:
-        column = operand.expressions[0].copy()
-        if operand.name == _DOUBLE_OPERAND:
+        held = operand.expressions[0]  # in place: its scope resolves its table
+        column = held.copy()
+        if isinstance(held, exp.Column) and _double_held(held, scope, tree):
             operand.replace(held_number(column))
         else:
             operand.replace(number(column, text_real=isinstance(_parent(operand),
