@@ -152,7 +152,8 @@ JSON_EACH_SORTED = ("json_each() of a stored or bound object lists its members i
                     "sorted, a duplicate key's last value only (SQLite: the text's order)")
 JSON_EACH_ID = ("json_each() of a run-time value refuses its id column (SQLite's internal node "
                 "number), so SELECT * too, with NotSupportedError")
-JSON_TREE_RUN_TIME = "json_tree() of a run-time value raises NotSupportedError (literals only)"
+JSON_TREE_RUN_TIME = ("json_tree() of a run-time value walks two levels below the root: a document "
+                      "nested deeper fails the statement (OperationalError naming the limit)")
 JSON_EACH_EMPTY = "an empty json_each() result carries no column names on the binding"
 JSON_EACH_EXISTS = ("Nano 4.31 evaluates a function of an outer column inside a correlated subquery as "
                     "NULL (SELECT (SELECT length(t.j) FROM u) FROM t), so json_each(t.col) in EXISTS "
@@ -173,6 +174,7 @@ for _engine in ("binding", "repl", "daemon-nano", "daemon-pg"):
     DIFFERS[_engine]["json_column_modify"] = JSON_MODIFY
     DIFFERS[_engine]["json_each_run_time_id"] = JSON_EACH_ID
     DIFFERS[_engine]["json_tree_column"] = JSON_TREE_RUN_TIME
+    DIFFERS[_engine]["json_tree_run_time_deep"] = JSON_TREE_RUN_TIME
     DIFFERS[_engine]["json_each_correlated_scalar_subquery"] = JSON_EACH_CORRELATED
 for _engine in ("binding", "repl", "daemon-nano"):
     DIFFERS[_engine]["json_each_correlated_exists"] = JSON_EACH_EXISTS

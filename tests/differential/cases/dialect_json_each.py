@@ -110,6 +110,34 @@ CASES = [
            FROM json_tree('{"a":[1,{"b":2}],"c":"x"}', '$.a')""",
         """SELECT fullkey FROM json_tree('[[1],{"k":[]}]') WHERE atom IS NULL""",
     ]),
+    Case("json_tree_parameter", [
+        ("SELECT key, value, type, atom, fullkey, path FROM json_tree(?)",
+         ('{"a":[1,"y"],"c":"x","d":{"e":null,"f":2.5},"g":true}',)),
+        ("SELECT key, value, type, fullkey, path FROM json_tree(?, '$.d')",
+         ('{"a":[1],"d":{"e":null,"f":[2.5,"z"]}}',)),
+        ("SELECT key, value, type, fullkey, path FROM json_tree(?)", ('5',)),
+        ("SELECT count(*) FROM json_tree(?)", (None,)),
+        ("SELECT count(*) FROM json_tree(?, '$.nope')", ('{"a":1}',)),
+        ("SELECT key, typeof(key), value, typeof(value) FROM json_tree(?)",
+         ('[[1, "x"], {"k": 2.5}, []]',)),
+        ("SELECT fullkey FROM json_tree(?) WHERE atom IS NULL", ('[[1],{"k":[]}]',)),
+        ("SELECT t.key, t.value FROM json_tree(?) AS t WHERE t.type = 'integer'", ('[1,[2,3]]',)),
+    ]),
+    Case("json_tree_scalar_subquery", TAGS + [
+        "SELECT fullkey, value FROM json_tree((SELECT tags FROM t WHERE id = 3))",
+        "SELECT fullkey, value FROM json_tree((SELECT tags FROM t WHERE id = 7), '$.items')",
+    ]),
+    Case("json_tree_column_two_levels", [
+        "CREATE TABLE d (id INTEGER PRIMARY KEY, doc TEXT)",
+        """INSERT INTO d (doc) VALUES ('{"a":[1,2],"b":{"c":"x"}}'), ('[3,[4.5,null]]'), ('7'),
+           (NULL), ('[]')""",
+        """SELECT d.id, key, value, type, atom, fullkey, path FROM d, json_tree(d.doc)
+           ORDER BY d.id, fullkey""",
+        "SELECT d.id, count(*) FROM d, json_tree(d.doc) GROUP BY d.id ORDER BY d.id",
+    ]),
+    Case("json_tree_run_time_deep", [
+        ("SELECT fullkey FROM json_tree(?)", ('[[[1]]]',)),
+    ]),
     Case("json_tree_column", TAGS + [
         "SELECT t.id, fullkey, type FROM t, json_tree(t.tags) ORDER BY t.id",
     ]),
