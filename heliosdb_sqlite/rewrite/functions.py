@@ -13,7 +13,7 @@ from sqlglot import exp
 from ..values import CANONICAL_INT, CANONICAL_REAL, HEX_BLOB
 from .collate import _Scope
 from .transforms_base import Context
-from .types import BLOB, INTEGER, NUMERIC, REAL
+from .types import BLOB, NUMERIC
 
 Builder = Callable[[list[exp.Expression]], exp.Expression]
 
@@ -33,13 +33,10 @@ def _typeof(args: list[exp.Expression]) -> exp.Expression:
     """typeof(X) from the engine's type of X. A typeless column's text (marked DYNAMIC by
     sqlite_functions) is the class its canonical form reads back as (values.dynamic_value);
     arithmetic on one (NUMBER_CLASS) the class its NUMERIC's scale shows (rewrite/dynamic_math.py
-    carries SQLite's integers as NUMERICs without a point); a NUMERIC-affinity column's double, or arithmetic on one (marked
-    INTEGRAL), is an integer where SQLite would have stored or computed one."""
+    carries SQLite's integers as NUMERICs without a point); a NUMERIC-affinity column's double
+    is an integer where SQLite would have stored one."""
     x = args[0]
     pg_type = _type_name(x)
-    integral = x.meta.get(INTEGRAL)
-    if integral is not None:
-        return _arithmetic_class(x, integral)
 
     def named(value: exp.Expression, *names: str) -> list[exp.If]:
         return [exp.If(this=exp.Literal.string(n), true=value.copy()) for n in names]
@@ -114,75 +111,17 @@ def _whole_in_range(double: exp.Expression) -> exp.Expression:
         exp.LT(this=double.copy(), expression=exp.Literal.number(limit)))
 
 
-_FALSE = "never"  # _integral_condition(): the value is never an integer (a real operand)
-_ARITHMETIC = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)
-
-
-def _arithmetic_class(x: exp.Expression, integral) -> exp.Expression:
-    """typeof() of arithmetic on NUMERIC-affinity columns, held as doubles: SQLite computes an
-    integer when every operand is one (its column's value a whole number, an integer literal or
-    INTEGER column) and the result fits 64 bits; a real operand makes a real; NULL is 'null'."""
-    pairs = [(exp.Is(this=x.copy(), expression=exp.Null()), exp.Literal.string("null"))]
-    if integral != _FALSE:
-        fits = exp.and_(
-            exp.GT(this=x.copy(), expression=exp.Neg(this=exp.Literal.number("9.223372036854775808e18"))),
-            exp.LT(this=x.copy(), expression=exp.Literal.number("9.223372036854775808e18")))
-        pairs.append((exp.and_(integral, fits) if integral is not True else fits,
-                      exp.Literal.string("integer")))
-    return _case(pairs, exp.Literal.string("real"))
-
-
-def _integral_condition(node: exp.Expression, scope: _TypeScope):
-    """For arithmetic over numbers whose class SQLite decides per value: True (always an integer
-    when not NULL), _FALSE (never), a condition on the row, or None where an operand's class is
-    not known here (the engine's type then decides, as for any expression)."""
-    while isinstance(node, exp.Paren):
-        node = node.this
-    if isinstance(node, exp.Neg):
-        return _integral_condition(node.this, scope)
-    if isinstance(node, _ARITHMETIC):
-        left = _integral_condition(node.this, scope)
-        right = _integral_condition(node.expression, scope)
-        if left is None or right is None:
-            return None
-        if _FALSE in (left, right):
-            return _FALSE
-        tests = [t for t in (left, right) if t is not True]
-        return exp.and_(*tests) if tests else True
-    if isinstance(node, exp.Literal) and not node.is_string:
-        return _FALSE if any(ch in node.this for ch in ".eE") else True
-    if isinstance(node, exp.Null):
-        return True
-    if isinstance(node, exp.Column):
-        affinity = scope.affinity(node)
-        if affinity == INTEGER:
-            return True
-        if affinity == REAL:
-            return _FALSE
-        if affinity == NUMERIC:  # held as a double: a text-held one is dynamic_math's operand
-            return _whole_in_range(exp.Cast(this=node.copy(),
-                                            to=exp.DataType.build("DOUBLE PRECISION")))
-    return None
-
-
 def _reads_operand(node: exp.Expression) -> bool:
-    """True if the expression reads a typeless column as a number (dynamic_math's operand)."""
-    return any(a.name == _OPERAND for a in node.find_all(exp.Anonymous))
+    """True if the expression reads a typeless or NUMERIC-affinity column as a number
+    (dynamic_math's operands: their arithmetic is a NUMERIC whose scale shows the class)."""
+    return any(a.name in _OPERANDS for a in node.find_all(exp.Anonymous))
 
 
-def _numeric_operands(node: exp.Expression, scope: _TypeScope) -> bool:
-    """True if arithmetic reads a NUMERIC-affinity column (held as a double) and no typeless one
-    (dynamic_math's operands carry their class in the NUMERIC it makes)."""
-    if _reads_operand(node):
-        return False
-    return any(scope.affinity(c) == NUMERIC for c in node.find_all(exp.Column))
-
-
-_OPERAND = "hsq_number"  # dynamic_math's mark on a typeless operand (dynamic_operands)
+# dynamic_math's marks on a typeless operand and on a double-held NUMERIC-affinity one
+_OPERANDS = ("hsq_number", "hsq_held_number")
 
 
 DYNAMIC = "hsq_dynamic"  # meta key: the affinity of the typeless (text-held) column read
-INTEGRAL = "hsq_integral"  # meta key: _integral_condition() of arithmetic on NUMERIC columns
 NUMBER_CLASS = "hsq_number_class"  # meta key: a NUMERIC result shows its class by its scale
 
 
@@ -205,12 +144,6 @@ def _reads_dynamic(node: exp.Expression, scope: _TypeScope) -> bool:
     if not isinstance(node, exp.Column):
         return False
     return scope.affinity(node) in (BLOB, NUMERIC)
-
-
-def _bare(node: exp.Expression) -> exp.Expression:
-    while isinstance(node, exp.Paren):
-        node = node.this
-    return node
 
 
 def _hex(args: list[exp.Expression]) -> exp.Expression:
@@ -315,11 +248,6 @@ def sqlite_functions(tree: exp.Expression, ctx: Context) -> exp.Expression:
                     args[0].meta[DYNAMIC] = scope.affinity(args[0])
                 elif _reads_operand(args[0]):
                     args[0].meta[NUMBER_CLASS] = True
-                elif _bare(args[0]).__class__ in (*_ARITHMETIC, exp.Neg) \
-                        and _numeric_operands(args[0], scope):
-                    integral = _integral_condition(args[0], scope)
-                    if integral is not None:
-                        args[0].meta[INTEGRAL] = integral
             node.replace(builder(args))
     return tree
 
