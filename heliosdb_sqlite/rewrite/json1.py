@@ -49,6 +49,7 @@ from sqlglot import exp
 from ..exceptions import NotSupportedError, OperationalError, make_error
 from .datetime import _DIALECT
 from .oracle import ask
+from .params import folded_constant, needs_literal
 from .transforms_base import Context
 
 E = exp.Expression
@@ -258,9 +259,13 @@ def _steps(path: E, arrow: bool) -> list[str]:
     end when negative). `->` and `->>` also take a bare label or integer, as SQLite does."""
     if isinstance(path, exp.Literal) and not path.is_string and arrow:
         return [path.this]
-    if not (isinstance(path, exp.Literal) and path.is_string):
-        raise _unsupported("a JSON path that is not a literal")
-    text = path.this
+    if isinstance(path, exp.Literal) and path.is_string:
+        text = path.this
+    else:  # an expression of literals (a statement planned with its parameters written in)
+        constant, text = folded_constant(path)
+        if not constant or not isinstance(text, str):
+            raise needs_literal(path, "a JSON path that is not a literal")
+    written = text
     if arrow and not text.startswith("$"):
         text = f"[{text}]" if text.lstrip("-").isdigit() else f".{text}"
     else:
@@ -271,7 +276,7 @@ def _steps(path: E, arrow: bool) -> list[str]:
     while at < len(text):
         m = _STEP.match(text, at)
         if m is None:
-            raise _unsupported(f"the JSON path {path.this!r}")
+            raise _unsupported(f"the JSON path {written!r}")
         key = m.group("quoted") if m.group("quoted") is not None else m.group("key")
         steps.append(key if key is not None else ("-" if m.group("end") else "") + m.group("index"))
         at = m.end()

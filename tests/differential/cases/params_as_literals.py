@@ -81,6 +81,17 @@ CASES = [
         ("SELECT length(randomblob(?)), typeof(randomblob(?))", (5, 0)),
         ("SELECT length(randomblob(?))", (-3,)),
     ]),
+    Case("params_literal_json_path", [
+        "CREATE TABLE j (id INTEGER PRIMARY KEY, doc TEXT)",
+        ("INSERT INTO j (doc) VALUES (?), (?), (?)",
+         ('{"a": {"b": [1, 2.5, "x"]}, "n": "joe"}', '{"n": 7}', '[10, 20]')),
+        ("SELECT id, json_extract(doc, ?) FROM j ORDER BY id", ("$.n",)),
+        ("SELECT id, json_extract(doc, ?) FROM j ORDER BY id", ("$.a.b[2]",)),
+        ("SELECT id, doc -> ?, doc ->> ? FROM j ORDER BY id", ("$.a.b", "$[1]")),
+        ("SELECT id FROM j WHERE json_extract(doc, ?) = ? ORDER BY id", ("$.n", "joe")),
+        ("SELECT id, json_extract(doc, ?, ?) FROM j ORDER BY id", ("$.n", "$.a.b[0]")),
+        ("SELECT id, json_extract(doc, '$.' || ?) FROM j ORDER BY id", ("n",)),
+    ]),
     Case("params_literal_column_expression_refused", TABLE + [
         "SELECT id, date(d, note) FROM ev ORDER BY id",
         ("SELECT id, date(d, ? || note) FROM ev ORDER BY id", ("+1 ",)),
