@@ -4,10 +4,11 @@ A call whose arguments are all constants is computed by SQLite (scalars.folded).
 format is parsed here as SQLite's printf.c reads it (flags `-+ 0#,!`, width, precision, `*`, the
 `l`/`ll` size prefixes) and each conversion becomes an expression over its argument. SQLite
 reads a NULL or missing argument as 0, 0.0 or ''. %f is SQLite 3.40's digit loop written as
-decimal arithmetic on the value's exact decimal text (see _fixed); %x/%X/%o are the 64-bit two's
+decimal arithmetic on the value's exact decimal text (see _fixed); %e/%E/%g/%G are its exponent
+loop on the same decimal, bounded both ways (see _scientific); %x/%X/%o are the 64-bit two's
 complement digits, one integer division per digit (see _radix). A numeric argument is read once
-around the conversion (see _read). %e, %g and the `!` flag (which depend on SQLite's exponent and
-trailing-zero rules) raise NotSupportedError naming printf and the specifier.
+around the conversion (see _read). The `!` flag (SQLite's long double digits past the 16th) and
+%e/%g past 16 significant digits raise NotSupportedError naming printf and the specifier.
 """
 from __future__ import annotations
 
@@ -151,7 +152,7 @@ def _read(spec: Spec, arg: E, build: Callable[[E], E]) -> E:
     matched by a regular expression (Nano compiles one at each evaluation, about 0.1 ms) once,
     in a CASE around BUILD. Nano has no regular expression that extracts, so there a text with
     characters after its number fails the statement naming it; PostgreSQL cuts the prefix."""
-    real = spec.kind == "f"
+    real = spec.kind in "feEgG"
     if isinstance(arg, (exp.Predicate, exp.Connector, exp.Not, exp.Boolean)):
         # a comparison is SQLite's 1 or 0 (NULL read as 0); PostgreSQL casts no boolean to bigint
         return build(case([(arg.copy(), exp.Literal.number(1))], exp.Literal.number(0)))
@@ -381,6 +382,198 @@ def _fixed_of(spec: Spec, p: int, x: E, arg: E) -> E:
     return _signed(spec, sign, digits)
 
 
+# SQLite 3.40 (printf.c, etEXP and etGENERIC) scales the value into [1, 10) in long double (a
+# division by a power of ten built from the doubles 1e100, 1e10 and 10, or multiplications by 1e8
+# and 10 below 1), adds the double rounder 0.5e-P, multiplies by the double 0.1 when the sum
+# reaches 10, then writes 16 significant digits and '0' after them. Here the scaled value is the
+# exact decimal of the value's shortest text (a double within 2**-53 of it, exact for an integer
+# below 2**53) divided by the power of ten SQLite's scale misses (1e100 is 1.59e-17 above
+# 10**100), with the long double steps' error (under 3e-18 relative over the 50 multiplications
+# of the smallest normal value) as slack: both bounds' digits agree, or the statement fails.
+_LONG_DOUBLE_STEPS = Decimal("4e-18")
+_SUM_SLACK = Decimal("2e-18")  # the sum's and the digit loop's long double roundings
+# SQLite's scale over 10**E, by E's hundreds: the low and high of each band (measured by
+# rounding each of printf.c's products to a 64-bit mantissa, for every E from 0 to 308)
+_SCALE_ERROR = ((100, Decimal("-1e-19"), Decimal("2e-19")),
+                (200, Decimal("1.565e-17"), Decimal("1.600e-17")),
+                (300, Decimal("3.173e-17"), Decimal("3.201e-17")),
+                (None, Decimal("4.771e-17"), Decimal("4.777e-17")))
+_SMALLEST_NORMAL = 2.2250738585072014e-308
+_LARGEST = 1.7976931348623157e308
+
+
+def _rounder(p: int) -> Decimal:
+    """SQLite's rounder for precision P: the double 0.5e-(P % 10) times the double 1e-10 once
+    per ten places, in double arithmetic."""
+    rounder = (0.5, 0.05, 0.005, 0.0005, 5e-05, 5e-06, 5e-07, 5e-08, 5e-09, 5e-10)[p % 10]
+    for _ in range(p // 10):
+        rounder *= 1e-10
+    return Decimal(rounder)
+
+
+def _scientific(spec: Spec, arg: E | None) -> E:
+    """%e %E: sign, one digit, '.', P digits (6 by default; '.' kept at 0 places by `#`), then
+    'e', the exponent's sign and at least two digits. %g %G: P significant digits (1 at least),
+    in %e form when the exponent is below -4 or over P - 1, else in %f form, trailing zeros and
+    a bare '.' removed unless `#`. 0.0 and -0.0 print as 0, an infinity as Inf. Padded to
+    `width` by spaces or, with `0`, zeros after the sign. A value whose bounds give different
+    digits (a decimal half-way between two, within about 1e-16: 1234565 to 6 digits) fails the
+    statement; so do most values past 14 significant digits."""
+    p = 6 if spec.precision is None else spec.precision
+    general = spec.kind in "gG"
+    if general and p > 0:
+        p -= 1
+    if p >= _SIGNIFICANT:
+        # SQLite writes its long double's 16th digit and '0' after it: the 16th digit of a
+        # value on that digit's boundary (most short decimals) is its long double's rounding
+        raise unsupported(f"printf() specifier {spec.source} (over {_SIGNIFICANT} significant "
+                          "digits) with a non-constant argument")
+    ok, value = (True, None) if arg is None else constant_value(arg)
+    if ok:
+        precision = "" if spec.precision is None else f".{spec.precision}"
+        own = f"%{spec.flags}{spec.width or ''}{precision}{spec.kind}"
+        return lit(ask("SELECT printf(?, ?)", (own, value)))
+    return _read(spec, arg, lambda x: _scientific_of(spec, p, x, arg))
+
+
+def _shortest(v: E) -> tuple[E, E]:
+    """A positive finite double's shortest text as (its digits as a NUMERIC in [1, 10), its
+    decimal exponent), read from the text in full ('1000…0', '0.000…5'): Nano writes a double
+    so; PostgreSQL writes an exponent past 1e15 and below 1e-4, its NUMERIC of that text not."""
+    t = text(cast(text(v), "NUMERIC")) if _pg() else text(v)
+    # the significant digits: a '.' and the zeros before and after them dropped
+    digits = fn("rtrim", fn("ltrim", fn("replace", t, exp.Literal.string("."),
+                                        exp.Literal.string("")), exp.Literal.string("0")),
+                exp.Literal.string("0"))
+    scaled = exp.Mul(this=cast(concat(exp.Literal.string("0."), digits), "NUMERIC"),
+                     expression=exp.Literal.number(10))
+    whole = fn("length", fn("split_part", t.copy(), exp.Literal.string("."),
+                            exp.Literal.number(1)))
+    # below 1: minus the count of the zeros after '0.', minus one
+    fraction = exp.Add(this=exp.Sub(this=fn("length", fn("ltrim", t.copy(),
+                                                         exp.Literal.string("0."))),
+                                    expression=fn("length", t.copy())),
+                       expression=exp.Literal.number(1))
+    power = case([(exp.GTE(this=v.copy(), expression=lit(1.0)),
+                   exp.Sub(this=whole, expression=exp.Literal.number(1)))], fraction)
+    return scaled, power
+
+
+def _factor(v: E, low: bool) -> E:
+    """The low or high bound of SQLite's scaled value over the shortest text's: the text's
+    error (none for an integer below 2**53), the long double steps', and the error of SQLite's
+    power of ten, by the value's band (SQLite picks the band by comparing with 1e100 so)."""
+    sign = -1 if low else 1
+    rounding = ROUND_FLOOR if low else ROUND_CEILING
+    steps = _EXACT.add(1, sign * _LONG_DOUBLE_STEPS)
+    shortest = _EXACT.add(steps, sign * _HALF_ULP)
+    exact = exp.And(this=exp.EQ(this=v.copy(), expression=fn("trunc", v.copy())),
+                    expression=exp.LT(this=v.copy(), expression=lit(2.0 ** 53)))
+    pairs = [(exact, _bound(steps, rounding))]
+    for below, least, most in _SCALE_ERROR:
+        factor = _bound(_EXACT.divide(shortest, _EXACT.add(1, most if low else least)), rounding)
+        if below is None:
+            return case(pairs, factor)
+        pairs.append((exp.LT(this=v.copy(), expression=lit(float(f"1e{below}"))), factor))
+    raise AssertionError("the last band has no bound")
+
+
+def _scientific_digits(v: E, scaled: E, p: int, low: bool) -> E:
+    """trunc(a bound of SQLite's rounded scaled value * 10**P): its first P + 1 digits
+    (10**(P + 1) when the sum reached 10)."""
+    sign = -1 if low else 1
+    rounding = ROUND_FLOOR if low else ROUND_CEILING
+    addend = _bound(_EXACT.add(_rounder(p), sign * _SUM_SLACK), rounding)
+    total = exp.Add(this=exp.Mul(this=scaled.copy(), expression=_factor(v, low)),
+                    expression=addend)
+    return fn("trunc", exp.Mul(this=exp.Paren(this=total),
+                               expression=_power(p)))
+
+
+def _subnormal(v: E) -> tuple[E, E]:
+    """_shortest of a subnormal double: of the value times 2**54 (exact, and normal), times
+    10**17 / 2**54 (exact in 37 digits) and its exponent less 17, brought back into [1, 10)."""
+    scaled, power = _shortest(exp.Mul(this=v.copy(), expression=lit(2.0 ** 54)))
+    ratio = Decimal(10 ** 17) / Decimal(2 ** 54)
+    over = exp.GTE(this=scaled.copy(), expression=_numeric(Decimal(2 ** 54) / Decimal(10 ** 16)))
+    factor = case([(over, _bound(ratio / 10, ROUND_FLOOR))], _bound(ratio, ROUND_FLOOR))
+    shift = case([(over.copy(), exp.Literal.number(-16))], exp.Literal.number(-17))
+    return exp.Mul(this=scaled, expression=factor), exp.Add(this=power, expression=shift)
+
+
+def _scientific_of(spec: Spec, p: int, x: E, arg: E) -> E:
+    v = fn("abs", x.copy())
+    normal = _scientific_text(spec, p, v, *_shortest(v), arg)
+    tiny = _scientific_text(spec, p, v, *_subnormal(v), arg)
+    plus = "+" if "+" in spec.flags else " " if " " in spec.flags else ""
+    sign = case([(exp.LT(this=x.copy(), expression=lit(0.0)), exp.Literal.string("-"))],
+                exp.Literal.string(plus))
+    infinite = _pad(concat(sign.copy(), exp.Literal.string("Inf")), spec.width,
+                    "-" in spec.flags)
+    digits = case([(exp.LT(this=v.copy(), expression=lit(_SMALLEST_NORMAL)), tiny)], normal)
+    return case([(exp.EQ(this=v.copy(), expression=lit(0.0)), _zero(spec)),
+                 (exp.GT(this=v.copy(), expression=lit(_LARGEST)), infinite)],
+                _signed(spec, sign, digits))
+
+
+def _scientific_text(spec: Spec, p: int, v: E, scaled: E, power: E, arg: E) -> E:
+    """The digits, '.', exponent of V (positive, finite) whose shortest text is SCALED *
+    10**POWER; the statement fails where the bounds of SQLite's digits disagree."""
+    rtz = spec.kind in "gG" and "#" not in spec.flags
+    low = _scientific_digits(v, scaled, p, True)
+    high = _scientific_digits(v, scaled, p, False)
+    # a sum that reached 10 has the digits 10**(P + 1): one more in the exponent, and the
+    # mantissa's leading '10' (which no other sum writes) read as '1'
+    exponent = exp.Add(this=power.copy(), expression=fn("trunc", exp.Mul(
+        this=high.copy(), expression=_numeric(Decimal(1).scaleb(-p - 1)))))
+
+    def trimmed(body: E) -> E:
+        return fn("rtrim", fn("rtrim", body, exp.Literal.string("0")), exp.Literal.string("."))
+
+    if p:
+        mantissa = fn("replace", text(exp.Mul(this=high.copy(),
+                                              expression=_numeric(Decimal(1).scaleb(-p)))),
+                      exp.Literal.string("10."), exp.Literal.string("1."))
+        if rtz:
+            mantissa = trimmed(mantissa)
+    else:
+        mantissa = fn("replace", text(high.copy()), exp.Literal.string("10"),
+                      exp.Literal.string("1"))
+        if "#" in spec.flags:
+            mantissa = concat(mantissa, exp.Literal.string("."))
+    magnitude = fn("abs", exponent.copy())
+    scientific = concat(
+        mantissa, exp.Literal.string("E" if spec.kind in "EG" else "e"),
+        case([(exp.LT(this=exponent.copy(), expression=exp.Literal.number(0)),
+               exp.Literal.string("-"))], exp.Literal.string("+")),
+        case([(exp.LT(this=magnitude.copy(), expression=exp.Literal.number(10)),
+               exp.Literal.string("0"))], exp.Literal.string("")), text(magnitude))
+    body = scientific
+    if spec.kind in "gG":
+        # %f form (exponent -4 to P): the digits times 10**(power - P), the power before a sum
+        # that reached 10 (whose extra digit is then one extra '0' place, trimmed here)
+        shown = text(exp.Mul(this=high.copy(), expression=exp.Case(this=power.copy(), ifs=[
+            exp.If(this=exp.Literal.number(e), true=_numeric(Decimal(1).scaleb(e - p)))
+            for e in range(-5, p + 1)])))
+        if rtz:
+            fixed = case([(exp.LT(this=power.copy(), expression=exp.Literal.number(p)),
+                           trimmed(shown))], shown.copy())
+        else:
+            dot = case([(exp.EQ(this=power.copy(), expression=exp.Literal.number(p)),
+                         exp.Literal.string("."))], exp.Literal.string(""))
+            length = exp.Sub(this=exp.Literal.number(p + 2), expression=case(
+                [(exp.LT(this=exponent.copy(), expression=exp.Literal.number(0)),
+                  exponent.copy())], exp.Literal.number(0)))
+            fixed = fn("substr", concat(shown, dot), exp.Literal.number(1),
+                       cast(length, "INTEGER"))
+        far = exp.Or(this=exp.LT(this=exponent.copy(), expression=exp.Literal.number(-4)),
+                     expression=exp.GT(this=exponent.copy(), expression=exp.Literal.number(p)))
+        body = case([(far, scientific)], fixed)
+    unsettled = exp.NEQ(this=low, expression=high.copy())
+    return case([(unsettled, failure(f"printf() {spec.source} of a real within 1e-16 of a "
+                                     "rounding boundary", "TEXT", _about(arg)))], body)
+
+
 _RADIX = {"x": (16, "0123456789abcdef", "0x"), "X": (16, "0123456789ABCDEF", "0X"),
           "o": (8, "01234567", "0")}
 
@@ -455,13 +648,10 @@ def _signed(spec: Spec, sign: E, digits: E, integer: bool = False) -> E:
 
 _CONVERSIONS = {"d": _decimal, "i": _decimal, "s": _string, "z": _string, "c": _char,
                 "q": _quoted, "Q": _quoted, "w": _quoted, "f": _fixed, "x": _radix, "X": _radix,
-                "o": _radix}
+                "o": _radix, "e": _scientific, "E": _scientific, "g": _scientific,
+                "G": _scientific}
 
 
-_REFUSED = {
-    "e": " (SQLite's exponent form of a real)",
-    "g": " (SQLite's choice between %f and %e forms)",
-}
 
 
 def _piece(spec: Spec, arg: E | None) -> E:
@@ -469,8 +659,8 @@ def _piece(spec: Spec, arg: E | None) -> E:
         return exp.Literal.string("%")
     convert = _CONVERSIONS.get(spec.kind)
     if convert is None or "!" in spec.flags or ("#" in spec.flags and convert not in (
-            _fixed, _radix)):
-        why = _REFUSED.get(spec.kind.lower(), "")
+            _fixed, _radix, _scientific)):
+        why = " (the ! flag's long double digits)" if "!" in spec.flags else ""
         raise unsupported(f"printf() specifier {spec.source} with a non-constant argument{why}")
     return convert(spec, arg)
 
