@@ -128,8 +128,15 @@ def _prefix_text(text: exp.Expression) -> exp.Expression:
                       default=exp.DPipe(this=minus, expression=exp.DPipe(
                           this=_s("0"), expression=_run(body.copy(), _DIGITS))))
     run = _fn("rtrim", _run(spaced, _NUMBER_CHARS), _s("+-eE"))
-    return exp.Case(ifs=[exp.If(this=_regexp(text.copy(), _REAL_RUN), true=run)],
-                    default=digits)
+    real = exp.and_(_ends_real(body), _regexp(text.copy(), _REAL_RUN))  # AND stops at false
+    return exp.Case(ifs=[exp.If(this=real, true=run)], default=digits)
+
+
+def _ends_real(body: exp.Expression) -> exp.Expression:
+    """True if the text's digits (after spaces and signs: `body`) end at a point or an 'e',
+    the one place a real can start: a cheap test before a regular expression."""
+    after = _first(_fn("ltrim", body.copy(), _s(_DIGITS)))
+    return exp.In(this=after, expressions=[_s(ch) for ch in ".eE"])
 
 
 def _held_text(column: exp.Expression) -> exp.Expression:
