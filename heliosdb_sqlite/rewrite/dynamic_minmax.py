@@ -1,6 +1,7 @@
 """min() and max() of a typeless column: SQLite's order of storage classes.
 
-A typeless (or DATETIME-like) column is held by the engine as text in SQLite's canonical form
+A typeless column (declared without a type; a DATETIME-like one is left to the engine's text
+order, see _typeless) is held by the engine as text in SQLite's canonical form
 (rewrite/types.py is_dynamic, values.dynamic_value), so the engine's min()/max() would compare
 every value as text ('10' < '9', '1.0e+15' < '2'). SQLite compares values of different classes
 as NULL < INTEGER and REAL (as numbers) < TEXT (memcmp) < BLOB (memcmp), and the aggregates skip
@@ -24,7 +25,7 @@ from .collate import BINARY
 from .dynamic_math import NUMERIC_RESULT
 from .functions import _TypeScope
 from .transforms_base import Context
-from .types import is_dynamic
+from .types import BLOB, affinity, is_dynamic
 
 _DIGITS = "0123456789"
 
@@ -150,7 +151,10 @@ def _typeless(column: exp.Column, scope: _TypeScope) -> bool:
             if found is not None:
                 return False
             found = declared
-    return found is not None and is_dynamic(found.decltype)
+    # only a column declared without a type: a DATETIME-like one keeps the engine's text order,
+    # which is SQLite's for the dates applications write there, at 1/30 of the cost (the class
+    # tests above cost ~10 us a row on Nano: max(created_at) of 20,000 rows took 227 ms, not 8)
+    return found is not None and is_dynamic(found.decltype) and affinity(found.decltype) == BLOB
 
 
 CLASS_OF = "hsq_class_of"  # meta key: this min()/max() stands for typeof() of itself
