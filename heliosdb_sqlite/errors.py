@@ -125,6 +125,16 @@ def _engine_gone(m: re.Match, catalog: Catalog, context: Table | None) -> Error:
 
 RULES: list[Rule] = [
     (re.compile(r"^the heliosdb-nano repl process (?:exited|was closed)"), _engine_gone),
+    # a value the translation refuses at run time (rewrite's failure()): the engine reports the
+    # cast of our own message; the message is what the application should read
+    (re.compile(r"(?P<q>['\"])(?P<said>heliosdb_sqlite does not support .*?)(?P=q)"
+                r"(?: to \w+|\Z)", re.S),
+     _simple(OperationalError, "{said}")),
+    # Nano: a date/time text the translation read with CAST(... AS TIMESTAMP) (rewrite/datetime.py
+    # pads it with seconds and '+00:00' first), as PostgreSQL's check words it
+    (re.compile(r"Cannot cast '(?P<value>.*?)(?: 00:00:00)?(?:\+00:00)?' to TIMESTAMP",
+                re.S),
+     _simple(OperationalError, "heliosdb_sqlite does not support this date/time value: {value}")),
     # a Nano server rolls the whole transaction back when one statement in it fails
     (re.compile(r"current transaction is aborted|in failed transaction block"),
      _simple(OperationalError, "the server rolled this transaction back when a statement in it "
