@@ -22,6 +22,7 @@ from sqlglot import exp
 
 from .datetime import _pg
 from .oracle import ask
+from .params import needs_literal
 from .scalars import (
     INTEGER_TYPES,
     TEXT_TYPES,
@@ -670,7 +671,7 @@ def _printf(args: list[E]) -> E:
         return exp.Null()
     ok, fmt = constant_value(args[0])
     if not ok:
-        raise unsupported("printf() with a non-constant format")
+        raise needs_literal(args[0], "printf() with a non-constant format")
     if fmt is None:
         return exp.Null()
     rest = args[1:]

@@ -92,6 +92,12 @@ CASES = [
         ("SELECT id, json_extract(doc, ?, ?) FROM j ORDER BY id", ("$.n", "$.a.b[0]")),
         ("SELECT id, json_extract(doc, '$.' || ?) FROM j ORDER BY id", ("n",)),
     ]),
+    Case("params_literal_printf_format", TABLE + [
+        ("SELECT id, printf(?, n, note) FROM ev ORDER BY id", ("%5d|%-3s|",)),
+        ("SELECT id, printf(?, n) FROM ev ORDER BY id", ("%+.2f",)),
+        ("SELECT id, format(?, n, ?) FROM ev ORDER BY id", ("%d of %s", "many")),
+        ("SELECT printf(?, ?)", ("%05.1f%%", 2.25)),
+    ]),
     Case("params_literal_column_expression_refused", TABLE + [
         "SELECT id, date(d, note) FROM ev ORDER BY id",
         ("SELECT id, date(d, ? || note) FROM ev ORDER BY id", ("+1 ",)),
