@@ -118,7 +118,7 @@ DIFFERS["daemon-pg"].update({
 })
 
 # SQLite's scalar functions (cases/dialect_scalars.py)
-PRINTF_REFUSED = ("printf() with a non-constant format, or %f over 28 decimals (or any "
+PRINTF_REFUSED = ("printf() with a format read from a column, or %f over 28 decimals (or any "
                   "conversion with the ! flag) with a non-constant argument, raises "
                   "NotSupportedError; %f of a value that would show more than 16 significant "
                   "digits fails the statement")
