@@ -169,7 +169,7 @@ class Database:
             literals = {i: inline_literal(values[i - 1]) for i in needed}
             if None in literals.values():
                 raise make_error(NotSupportedError, "a value that cannot be written as a literal "
-                                 "(text with a NUL character, an infinite real) bound where the "
+                                 "(text with a NUL character) bound where the "
                                  "statement needs a literal is not supported by heliosdb_sqlite")
             key = (sql, tuple(sorted(literals.items())))
             found = self._bound_plans.get(key)

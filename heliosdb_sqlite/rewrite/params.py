@@ -175,16 +175,16 @@ def folded_constant(node: exp.Expression) -> tuple[bool, Any]:
 
 def inline_literal(value: Any) -> str | None:
     """A bound SQLite value as a literal that reads back as the same value and class, spaced so
-    that it cannot join the tokens beside it; None when there is none (text with a NUL, an
-    infinite real)."""
+    that it cannot join the tokens beside it; None when there is none (text with a NUL). A NaN
+    never comes here: sqlite3 binds it as NULL."""
     kind = type(value)
     if value is None:
         return " NULL "
     if kind is int:
         return f" {value} " if value >= 0 else f" ({value}) "
     if kind is float:
-        if not math.isfinite(value):
-            return None
+        if math.isinf(value):  # SQLite reads a literal past the double range as infinity
+            return " 9e999 " if value > 0 else " (-9e999) "
         text = repr(value)
         if "." not in text and "e" not in text:
             text += ".0"
