@@ -32,6 +32,8 @@ from sqlglot import exp
 
 from ..values import numeric_text
 from .functions import _TypeScope
+from .scalars import cast as _cast
+from .scalars import fn as _fn
 from .transforms_base import Context
 from .types import BLOB, INTEGER, NUMERIC, REAL, is_dynamic
 
@@ -47,14 +49,6 @@ _COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
 _NUMERIC_CALLS = (exp.Sum, exp.Avg, exp.Abs, exp.Round)
 _DIGITS = "0123456789"
 _EXPONENT_REAL = "^-?[0-9]\\.[0-9]+e[-+][0-9]+$"  # float_text() past 1e15 / below 1e-4
-
-
-def _fn(name: str, *args: exp.Expression) -> exp.Expression:
-    return exp.Anonymous(this=name, expressions=list(args))
-
-
-def _cast(x: exp.Expression, to: str) -> exp.Cast:
-    return exp.Cast(this=x, to=exp.DataType.build(to))
 
 
 def _s(text: str) -> exp.Literal:

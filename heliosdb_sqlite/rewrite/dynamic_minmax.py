@@ -24,22 +24,16 @@ from sqlglot import exp
 from .collate import BINARY
 from .dynamic_math import NUMERIC_RESULT
 from .functions import _TypeScope
+from .scalars import cast as _cast
+from .scalars import fn as _fn
 from .transforms_base import Context
 from .types import BLOB, affinity, is_dynamic
 
 _DIGITS = "0123456789"
 
 
-def _fn(name: str, *args: exp.Expression) -> exp.Expression:
-    return exp.Anonymous(this=name, expressions=list(args))
-
-
 def _s(text: str) -> exp.Literal:
     return exp.Literal.string(text)
-
-
-def _cast(x: exp.Expression, to: str) -> exp.Cast:
-    return exp.Cast(this=x, to=exp.DataType.build(to))
 
 
 def _count(text: exp.Expression, char: str) -> exp.Expression:
