@@ -28,6 +28,22 @@ _P = _stdlib.PrepareProtocol
 # sqlite3 consults adapters for these types only when one is registered for them
 _ADAPTED_KEYS = frozenset((t, _P) for t in (int, float, str, bytearray, bytes, type(None)))
 _ADAPTERS = _stdlib.adapters
+# How many adapters there were when none of them was for a type of _ADAPTED_KEYS (-1: one was).
+# A runner compares the count alone (hashing six keys cost a tenth of a hot INSERT's Python):
+# adapters are only ever added (register_adapter) or taken out (del sqlite3.adapters[...]), and
+# either changes the count. What it misses is one taken out and another put in between two
+# statements, which no application does.
+_ADAPTERS_SEEN = [-1]
+
+
+def _adapted() -> bool:
+    """Whether an adapter is registered for a type the hot path binds as it is (after the
+    adapters' count changed)."""
+    if _ADAPTED_KEYS.isdisjoint(_ADAPTERS):
+        _ADAPTERS_SEEN[0] = len(_ADAPTERS)
+        return False
+    _ADAPTERS_SEEN[0] = -1
+    return True
 
 # The Python type a coercion leaves unchanged (None and bytes pass every one of them).
 _KEEPS = {"INTEGER": int, "NUMERIC": int, "REAL": float, "TEXT": str, "DYNAMIC": str}
@@ -94,7 +110,7 @@ def bind(conn: Any, plan: Plan, info: _Fast, parameters: Any) -> list | None:
         return None
     spec = plan.params
     if len(parameters) != spec.count or spec.count > conn._variable_limit or info.named \
-            or not _ADAPTED_KEYS.isdisjoint(_ADAPTERS):
+            or len(_ADAPTERS) != _ADAPTERS_SEEN[0] and _adapted():
         return None
     if info.kinds is not None and tuple(map(type, parameters)) == info.kinds:
         # every value has its place's type already: no coercion, only the range checks
@@ -236,7 +252,7 @@ _PROLOGUE = """\
 def run(conn, parameters, cursor):
     if conn._closed or conn._udf is not None or conn._trace is not None \\
             or conn._check_same_thread and get_ident() != conn._thread \\
-            or not _ADAPTED_KEYS.isdisjoint(_ADAPTERS):
+            or len(_ADAPTERS) != _ADAPTERS_SEEN[0] and _adapted():
         return None
     db = conn._db
 """
@@ -276,14 +292,18 @@ _READ = """\
             # this Database, so no lock to take; another session may have inserted since
             db.rowids.clear()
         else:
+            # OwnerLock.try_acquire, written out here: two calls fewer per read
             lock = db.lock
-            if not lock.try_acquire(conn):
-                return None  # another connection's transaction: a snapshot read or a wait
+            with lock._mutex:
+                owner = lock.owner
+                if owner is None:
+                    lock.owner = conn
+                elif owner is not conn:
+                    return None  # another connection's transaction: a snapshot read or a wait
     conn._running = True
     try:
-        if DESCRIPTION is not None:
+        if FIXED:
             rows = db.engine.rows_with(SQL, values)
-            description = DESCRIPTION
         else:
             result = db.engine.query(SQL, values)
             rows = result.rows
@@ -298,7 +318,10 @@ _READ = """\
         if lock is not None:
             lock.release(conn)
     cursor._rows = rows
-    cursor.description = description or None
+    if FIXED:
+        cursor.description = DESCRIPTION
+    else:
+        cursor.description = description or None
     cursor.lastrowid = conn._last_rowid
     if conn._interrupted:
         _interrupted(conn)
@@ -309,7 +332,6 @@ _READ = """\
 # round trip of its own).
 _INSERT = """\
     auto = AUTO  # the automatic rowid's place, or an explicit NULL rowid's, or None
-    conn._running = True
     try:
         if GUARD:
             db.engine.execute('SAVEPOINT "hsq_statement"', ())
@@ -322,24 +344,22 @@ _INSERT = """\
         if GUARD:
             db.engine.execute('RELEASE SAVEPOINT "hsq_statement"', ())
     except BaseException as exc:
-        conn._running = False
         raise _failed(db, exc, PLAN) from None
-    conn._running = False
     if count:
         rowid = values[ROWID_AT]
         conn._last_rowid = rowid
+        cursor.lastrowid = rowid
         if auto is not None:
             db.rowids[TABLE] = rowid  # known + 1
         else:
             known = db.rowids.get(TABLE)
             if known is not None and type(rowid) is int and rowid > known:
                 db.rowids[TABLE] = rowid
+    else:
+        cursor.lastrowid = conn._last_rowid
     cursor.rowcount = count
-    cursor.lastrowid = conn._last_rowid
     conn._total_changes += count
     conn._changes = count
-    if conn._interrupted:
-        _interrupted(conn)
     return cursor
 """
 
@@ -373,16 +393,18 @@ def _compile(facts: _Fast, db: Any, checks_catalog: bool, parameters: Any) -> Ca
     at = facts.rowid_at
     constants = {  # written into the code: the compiler drops a branch that tests False
         "SHARED": repr(db.shared), "GUARD": repr(db.guard_statements), "ROWID_AT": repr(at),
+        "FIXED": repr(facts.description is not None),
         "AUTO": repr(facts.auto_at) if facts.auto_at is not None
         else f"{at} if values[{at}] is None else None" if facts.rowid_index is not None
         else "None"}
-    body = re.sub(r"\b(SHARED|GUARD|ROWID_AT|AUTO)\b", lambda m: constants[m[1]], body)
+    body = re.sub(r"\b(SHARED|GUARD|ROWID_AT|AUTO|FIXED)\b", lambda m: constants[m[1]], body)
     source = ("def make(catalog, version, sql):\n"
               + "".join(f"    {line}\n" if line else "\n" for line in body.splitlines())
               + "    return run\n")
     plan = facts.plan
     scope: dict = {
-        "get_ident": get_ident, "_ADAPTED_KEYS": _ADAPTED_KEYS, "_ADAPTERS": _ADAPTERS,
+        "get_ident": get_ident, "_ADAPTERS": _ADAPTERS, "_ADAPTERS_SEEN": _ADAPTERS_SEEN,
+        "_adapted": _adapted,
         "_NEW": _NEW, "Cursor": Cursor, "_encodes": _encodes, "_plain": _plain,
         "_general": _general, "_failed": _failed, "_interrupted": _interrupted,
         "facts": facts, "PLAN": plan, "INSERT": plan.insert, "SQL": facts.sql,
