@@ -7,7 +7,6 @@ import re
 import threading
 import warnings
 from dataclasses import replace
-from types import MappingProxyType
 from typing import Any, Callable, Iterable
 
 from . import batch, hotpath, storage, udf
@@ -32,7 +31,7 @@ class Connection:
     _closed = True
     _initialized = False
     _udf: udf.Registry | None = None  # what create_* registered (udf.py); None: nothing
-    _fast: Any = MappingProxyType({})  # until __init__ gives the connection its own
+    _fast: Any = hotpath.NO_RUNNERS  # until __init__ gives the connection its own
     Warning = Warning
     Error = Error
     InterfaceError = InterfaceError
@@ -89,7 +88,9 @@ class Connection:
         self._session = _Session(self)
         self._sql_limit = _LIMITS[SQL_LENGTH_LIMIT]  # kept equal to getlimit(): the hot path
         self._variable_limit = _LIMITS[VARIABLE_LIMIT]
-        self._fast: dict[str, Any] = {}  # hot statements' runners by SQL (hotpath.remember)
+        # hot statements' runners by SQL (hotpath.remember); NO_RUNNERS while the connection is
+        # closed or has functions or a trace callback, so a runner need not check those
+        self._fast: Any = {}
 
     # -- guards ------------------------------------------------------------------------------
     def _check_thread(self) -> None:
@@ -105,6 +106,12 @@ class Connection:
         if self._closed:
             raise ProgrammingError("Cannot operate on a closed database.")
         self._check_thread()
+
+    def _reset_runners(self) -> None:
+        """Forget the remembered runners; while the connection is closed or has functions or a
+        trace callback, which the runners do not check, remember none."""
+        hot = not self._closed and self._udf is None and self._trace is None
+        self._fast = {} if hot else hotpath.NO_RUNNERS
 
     @staticmethod
     def _validate_isolation(level: Any) -> str | None:
@@ -835,6 +842,7 @@ class Connection:
                     self._db.lock.release(self)
         finally:
             self._closed = True
+            self._reset_runners()
             storage.release(self._db)
 
     def __enter__(self) -> "Connection":
@@ -868,6 +876,7 @@ class Connection:
     def set_trace_callback(self, trace_callback: Callable[[str], Any] | None) -> None:
         self._check()
         self._trace = trace_callback
+        self._reset_runners()
 
     def _trace_sql(self, sql: str, bound: bool = False) -> None:
         """The trace callback gets sqlite3_expanded_sql(): the statement with the values `_bind`
@@ -961,7 +970,7 @@ class Connection:
             self._session.limits[category] = min(limit, _LIMITS[category])
             self._sql_limit = self.getlimit(SQL_LENGTH_LIMIT)
             self._variable_limit = self.getlimit(VARIABLE_LIMIT)
-            self._fast.clear()  # remembered under the old limits
+            self._reset_runners()  # remembered under the old limits
             if category == FUNCTION_ARG_LIMIT:
                 udf.set_arg_limit(self, self._session.limits[category])
         return old

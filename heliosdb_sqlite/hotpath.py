@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import sqlite3 as _stdlib
 from threading import get_ident
+from types import MappingProxyType
 from typing import Any, Callable
 
 from .cursor import Cursor
@@ -21,6 +22,10 @@ from .errors import engine_error, is_engine_panic
 from .exceptions import OperationalError, make_error
 from .rewrite.plan import AUTO_ROWID, FAST_INSERT, FAST_READ, Plan
 from .values import COERCIONS
+
+# Connection._fast while the connection is closed or has functions or a trace callback: no
+# runner is found, so runners need not check those (Connection._reset_runners).
+NO_RUNNERS: Any = MappingProxyType({})
 
 _INT64_MIN = -(2**63)
 _INT64_MAX = 2**63 - 1
@@ -155,9 +160,9 @@ def remember(conn: Any, sql: str, plan: Plan, parameters: Any) -> None:
     fixed for the connection (its class, the parameter style) or clears the entries when it
     changes (setlimit)."""
     facts = plan.__dict__.get("_fast_info") or facts_of(plan)
-    if facts.named or plan.params.count > conn._variable_limit:
-        return
     fast = conn._fast
+    if facts.named or plan.params.count > conn._variable_limit or fast is NO_RUNNERS:
+        return
     if len(fast) >= 256:
         fast.clear()
     fast[sql] = _make_runner(facts, conn._db, conn._db.catalog, sql, parameters)
@@ -244,17 +249,26 @@ def _binding_source(facts: _Fast, parameters: Any) -> str:
 
 # The parts of a runner (see _make_runner). A runner returns the cursor, or None having done
 # nothing when the general path must run the statement; it checks exactly what can make the
-# general path decide differently: the connection closed or used from another thread, registered
-# functions or a trace callback, an adapter registered for a plain type, parameters that need
-# adapting or converting, converters or a text_factory (reads), no transaction open or a
-# read-only database (INSERTs), another connection's transaction (reads).
+# general path decide differently: the connection used from another thread, an adapter
+# registered for a plain type, parameters that need adapting or converting, converters or a
+# text_factory (reads), no transaction open or a read-only database (INSERTs), another
+# connection's transaction (reads). A connection closed or with functions or a trace callback
+# has no remembered runners (NO_RUNNERS), and the general path does not call execute() then.
 _PROLOGUE = """\
 def run(conn, parameters, cursor):
-    if conn._closed or conn._udf is not None or conn._trace is not None \\
-            or conn._check_same_thread and get_ident() != conn._thread \\
+    if conn._check_same_thread and get_ident() != conn._thread \\
             or len(_ADAPTERS) != _ADAPTERS_SEEN[0] and _adapted():
         return None
-    db = conn._db
+"""
+# the engine's methods and the database's rowid counters: a remembered runner's (per
+# connection, so per database) are looked up once; execute()'s, shared by the databases that
+# share the plan, each time
+_LOOKUPS_READ = """\
+rows_with = db.engine.rows_with
+"""
+_LOOKUPS_INSERT = """\
+rowids = db.rowids
+execute_with = db.engine.execute_with
 """
 _SAME_CATALOG = """\
     if db.catalog is not catalog or catalog.version != version:
@@ -303,7 +317,7 @@ _READ = """\
     conn._running = True
     try:
         if FIXED:
-            rows = db.engine.rows_with(SQL, values)
+            rows = rows_with(SQL, values)
         else:
             result = db.engine.query(SQL, values)
             rows = result.rows
@@ -336,11 +350,11 @@ _INSERT = """\
         if GUARD:
             db.engine.execute('SAVEPOINT "hsq_statement"', ())
         if auto is not None:
-            known = db.rowids.get(TABLE)
+            known = rowids.get(TABLE)
             if known is None:
                 known = db.largest_rowid(INSERT.table, INSERT.rowid, False, conn.timeout)
             values[auto] = known + 1
-        count = db.engine.execute_with(SQL, values)
+        count = execute_with(SQL, values)
         if GUARD:
             db.engine.execute('RELEASE SAVEPOINT "hsq_statement"', ())
     except BaseException as exc:
@@ -350,11 +364,11 @@ _INSERT = """\
         conn._last_rowid = rowid
         cursor.lastrowid = rowid
         if auto is not None:
-            db.rowids[TABLE] = rowid  # known + 1
+            rowids[TABLE] = rowid  # known + 1
         else:
-            known = db.rowids.get(TABLE)
+            known = rowids.get(TABLE)
             if known is not None and type(rowid) is int and rowid > known:
-                db.rowids[TABLE] = rowid
+                rowids[TABLE] = rowid
     else:
         cursor.lastrowid = conn._last_rowid
     cursor.rowcount = count
@@ -380,14 +394,21 @@ def _make_runner(facts: _Fast, db: Any, catalog: Any, sql: str | None,
         if len(facts.runners) >= 16:
             facts.runners.clear()
         make = facts.runners[key] = _compile(facts, db, catalog is not None, parameters)
-    return make(catalog, None if catalog is None else catalog.version, sql)
+    return make(catalog, None if catalog is None else catalog.version, sql, db)
 
 
 def _compile(facts: _Fast, db: Any, checks_catalog: bool, parameters: Any) -> Callable:
-    """`make(catalog, version, sql)`, which returns the runner: the parts above, with the plan's
-    constants in its scope and the branches that cannot apply to this plan and database left
-    out by the compiler (they test constants)."""
-    body = (_PROLOGUE + (_SAME_CATALOG if checks_catalog else "")
+    """`make(catalog, version, sql, db)`, which returns the runner: the parts above, with the
+    plan's constants in its scope and the branches that cannot apply to this plan and database
+    left out by the compiler (they test constants)."""
+    lookups = _LOOKUPS_READ if facts.read else _LOOKUPS_INSERT
+    if checks_catalog:  # a remembered runner: the connection's database, looked up once
+        head, prologue = lookups, _PROLOGUE + _SAME_CATALOG
+    else:
+        head = ""
+        prologue = _PROLOGUE + "    db = conn._db\n" + "".join(
+            f"    {line}\n" for line in lookups.splitlines())
+    body = (head + prologue
             + (_READ_STATE if facts.read else _INSERT_STATE)
             + _binding_source(facts, parameters) + _CURSOR + (_READ if facts.read else _INSERT))
     at = facts.rowid_at
@@ -398,7 +419,7 @@ def _compile(facts: _Fast, db: Any, checks_catalog: bool, parameters: Any) -> Ca
         else f"{at} if values[{at}] is None else None" if facts.rowid_index is not None
         else "None"}
     body = re.sub(r"\b(SHARED|GUARD|ROWID_AT|AUTO|FIXED)\b", lambda m: constants[m[1]], body)
-    source = ("def make(catalog, version, sql):\n"
+    source = ("def make(catalog, version, sql, db):\n"
               + "".join(f"    {line}\n" if line else "\n" for line in body.splitlines())
               + "    return run\n")
     plan = facts.plan

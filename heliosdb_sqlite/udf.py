@@ -55,6 +55,7 @@ class Registry:
 def registry(conn: Any) -> Registry:
     if conn._udf is None:
         conn._udf = Registry()
+        conn._reset_runners()  # the runners do not look for functions
     return conn._udf
 
 

@@ -199,6 +199,24 @@ def _adapter_registered_later(conn, module):
     return out
 
 
+def _function_registered_later(conn, module):
+    """A remembered query and INSERT, then a function of the same name as a built-in they call:
+    sqlite3 calls the application's from then on (the connection forgets its runners)."""
+    query = "SELECT upper(s) FROM t WHERE id = ?"
+    insert = "INSERT INTO t (s) VALUES (upper(?))"
+    out = []
+    conn.execute("BEGIN")
+    for i in range(3):
+        out.append(conn.execute(query, (1,)).fetchall())
+        out.append(conn.execute(insert, (f"x{i}",)).lastrowid)
+    conn.create_function("upper", 1, lambda v: f"<{v}>")
+    out.append(conn.execute(query, (1,)).fetchall())
+    out.append(conn.execute(insert, ("y",)).lastrowid)
+    out.append(conn.execute("SELECT s FROM t ORDER BY id DESC LIMIT 2").fetchall())
+    conn.rollback()
+    return out
+
+
 def _after_close(conn, module):
     stmt = "SELECT s FROM t WHERE id = ?"
     for _ in range(3):
@@ -285,6 +303,11 @@ CASES += [
         ("many", INS, [(i, i / 2, str(i), None, i, i) for i in range(1, 4)]),
         _traced,
         _adapter_registered_later,
+    ]),
+    Case("hot_remembered_function_registered_later", [
+        T,
+        ("many", INS, [(i, i / 2, str(i), None, i, i) for i in range(1, 4)]),
+        _function_registered_later,
     ]),
     Case("hot_remembered_after_close", [
         T,
