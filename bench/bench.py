@@ -678,12 +678,13 @@ def print_machine(cfg: argparse.Namespace) -> None:
 
 def print_table(workloads: list, results: dict, cfg: argparse.Namespace) -> None:
     head = (f"| {'workload':<28} | {'db':<4} | {'unit':<7} | {'sqlite3':>8} | {'raw':>8} | "
-            f"{'raw-plain':>9} | {'shim':>8} | {'shim/raw':>8} | {'shim/plain':>10} | "
+            f"{'raw-plain':>9} | {'shim':>8} | {'shim/raw':>8} | {'(q1-q3)':>11} | {'shim/plain':>10} | "
             f"{'shim/sqlite3':>12} |"
             + (f" {'repl':>8} | {'repl/shim':>9} |" if "repl" in VARIANTS else ""))
     print()
     print(f"median µs per unit over {cfg.rounds} rounds; ratios are medians of per-round ratios "
-          "(raw = Nano binding running the shim's SQL; raw-plain = hand-written SQL)")
+          "(raw = Nano binding running the shim's SQL; raw-plain = hand-written SQL); q1-q3: the "
+          "middle half of the per-round shim/raw ratios, how much the machine moved them")
     print()
     print(head)
     print("|" + "|".join("-" * (len(c)) for c in head.split("|")[1:-1]) + "|")
@@ -700,9 +701,17 @@ def print_table(workloads: list, results: dict, cfg: argparse.Namespace) -> None
             # background load that slows one round slows both sides of its ratio
             pairs = [x / y for x, y in zip(rounds[a], rounds[b]) if y]
             return f"{statistics.median(pairs):.2f}x" if pairs else "-"
+
+        def spread(a: str, b: str) -> str:
+            pairs = [x / y for x, y in zip(rounds[a], rounds[b]) if y]
+            if len(pairs) < 2:
+                return "-"
+            q1, _, q3 = statistics.quantiles(pairs, n=4)
+            return f"{q1:.2f}-{q3:.2f}"
         print(f"| {w.name:<28} | {w.storage:<4} | {w.unit:<7} | {cell(med['sqlite3']):>8} | "
               f"{cell(med['raw']):>8} | {cell(med['raw-plain']):>9} | {cell(med['shim']):>8} | "
-              f"{ratio('shim', 'raw'):>8} | {ratio('shim', 'raw-plain'):>10} | "
+              f"{ratio('shim', 'raw'):>8} | {spread('shim', 'raw'):>11} | "
+              f"{ratio('shim', 'raw-plain'):>10} | "
               f"{ratio('shim', 'sqlite3'):>12} |"
               + (f" {cell(med['repl']):>8} | {ratio('repl', 'shim'):>9} |"
                  if "repl" in VARIANTS else ""))
