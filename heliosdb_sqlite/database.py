@@ -23,7 +23,8 @@ from .rewrite.plan import Plan
 
 
 class OwnerLock:
-    """A lock held by a connection (not a thread), re-entrant for its owner, with a timeout."""
+    """A lock held by a connection (not a thread), re-entrant for its owner, with a timeout.
+    hotpath._READ writes try_acquire and release out for its reads: keep them the same."""
 
     def __init__(self) -> None:
         self._mutex = threading.Lock()  # guards owner; `with` on it directly is the cheap path

@@ -283,7 +283,8 @@ _INSERT_STATE = """\
     if not conn._in_tx or conn._read_only:
         return None
 """
-# what Cursor(conn) makes (its checks made above), or the caller's cursor made ready
+# what Cursor(conn) makes (its checks made above), or the caller's cursor made ready (what
+# Cursor._reset does; the read or the INSERT sets the rest)
 _CURSOR = """\
     if cursor is None:
         cursor = _NEW(Cursor)
@@ -294,7 +295,28 @@ _CURSOR = """\
         if factory is not None:
             cursor.row_factory = factory
     else:
-        cursor._reset()
+        cursor.description = None
+        cursor.rowcount = -1
+        cursor._rows = ()
+        cursor._pos = 0
+        cursor._convert = None
+"""
+# what fetchone() reads of a new cursor, in the cursor itself: an attribute found on the class
+# (a default) is a slow lookup in Python 3.11, not one of the interpreter's specialised loads
+_READ_CURSOR = """\
+    if cursor is None:
+        cursor = _NEW(Cursor)
+        cursor.connection = conn
+        cursor._closed = False
+        cursor._initialized = True
+        cursor._locked = False
+        cursor.row_factory = conn.row_factory
+        cursor._pos = 0
+        cursor._convert = None
+    else:
+        cursor.rowcount = -1
+        cursor._pos = 0
+        cursor._convert = None
 """
 _READ = """\
     lock = None
@@ -306,14 +328,19 @@ _READ = """\
             # this Database, so no lock to take; another session may have inserted since
             db.rowids.clear()
         else:
-            # OwnerLock.try_acquire, written out here: two calls fewer per read
+            # OwnerLock.try_acquire written out, without `with` (its special-method lookups
+            # and bound methods cost a read as much as the rest of the lock)
             lock = db.lock
-            with lock._mutex:
+            mutex = lock._mutex
+            mutex.acquire()
+            try:
                 owner = lock.owner
                 if owner is None:
                     lock.owner = conn
-                elif owner is not conn:
-                    return None  # another connection's transaction: a snapshot read or a wait
+            finally:
+                mutex.release()
+            if owner is not None and owner is not conn:
+                return None  # another connection's transaction: a snapshot read or a wait
     conn._running = True
     try:
         if FIXED:
@@ -329,8 +356,15 @@ _READ = """\
         raise _failed(db, exc, None) from None
     finally:
         conn._running = False
-        if lock is not None:
-            lock.release(conn)
+        if lock is not None:  # OwnerLock.release, written out
+            mutex.acquire()
+            try:
+                if lock.owner is conn:
+                    lock.owner = None
+                    if lock._waiting:
+                        lock._cond.notify()
+            finally:
+                mutex.release()
     cursor._rows = rows
     if FIXED:
         cursor.description = DESCRIPTION
@@ -410,7 +444,8 @@ def _compile(facts: _Fast, db: Any, checks_catalog: bool, parameters: Any) -> Ca
             f"    {line}\n" for line in lookups.splitlines())
     body = (head + prologue
             + (_READ_STATE if facts.read else _INSERT_STATE)
-            + _binding_source(facts, parameters) + _CURSOR + (_READ if facts.read else _INSERT))
+            + _binding_source(facts, parameters)
+            + (_READ_CURSOR + _READ if facts.read else _CURSOR + _INSERT))
     at = facts.rowid_at
     constants = {  # written into the code: the compiler drops a branch that tests False
         "SHARED": repr(db.shared), "GUARD": repr(db.guard_statements), "ROWID_AT": repr(at),
