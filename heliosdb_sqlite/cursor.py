@@ -37,11 +37,13 @@ class Cursor:
         if not isinstance(connection, _CONNECTION[0] if _CONNECTION else _connection_class()):
             raise TypeError(f"Cursor() argument must be heliosdb_sqlite.Connection, not "
                             f"{type(connection).__name__}")
-        if self._initialized:  # __init__ run again: a new cursor's state
-            self.arraysize = 1
-            self.row_factory = None
-            self._reset()
-            self.lastrowid = None
+        # a new cursor's state (sqlite3's __init__ sets it too, run again on a cursor or not), in
+        # the instance: a default read from the class is a slow lookup in Python 3.11
+        self.arraysize = 1
+        self.row_factory = None
+        self._reset()
+        self.lastrowid = None
+        self._locked = False
         self.connection = connection
         self._closed = False
         self._initialized = True

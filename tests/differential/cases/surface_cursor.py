@@ -24,6 +24,19 @@ def _fresh_cursor_state(conn, module):
             cur.connection is conn)
 
 
+def _subclass_state_set_before_init(conn, module):
+    """A Cursor subclass that sets attributes before calling the base __init__: sqlite3's
+    __init__ gives the cursor a new cursor's state all the same."""
+    class Early(module.Cursor):
+        def __init__(self, connection):
+            self.arraysize = 7
+            self.row_factory = lambda cursor, row: row
+            super().__init__(connection)
+
+    cur = conn.cursor(Early)
+    return (cur.arraysize, cur.row_factory, cur.rowcount, cur.lastrowid, cur.description)
+
+
 def _lastrowid_sequence(conn, module):
     cur = conn.cursor()
     out = [cur.lastrowid]
@@ -387,6 +400,7 @@ CASES = [
         "CREATE TABLE u (x)", "DROP TABLE u",
     ]),
     Case("cursor_fresh_state", [_fresh_cursor_state]),
+    Case("cursor_subclass_state_set_before_init", [_subclass_state_set_before_init]),
     Case("cursor_rowcount_select", [
         T, FILL, SEL, "SELECT count(*) FROM t",
     ]),
