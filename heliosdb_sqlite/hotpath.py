@@ -283,38 +283,28 @@ _INSERT_STATE = """\
     if not conn._in_tx or conn._read_only:
         return None
 """
-# what Cursor(conn) makes (its checks made above), or the caller's cursor made ready (what
-# Cursor._reset does; the read or the INSERT sets the rest)
-_CURSOR = """\
+# what Cursor(conn) makes (its checks made above) ...
+_NEW_CURSOR = """\
     if cursor is None:
         cursor = _NEW(Cursor)
         cursor.connection = conn
         cursor._closed = False
         cursor._initialized = True
-        factory = conn.row_factory
-        if factory is not None:
-            cursor.row_factory = factory
+        cursor.row_factory = conn.row_factory
+"""
+# ... with, for a read, what fetchone() reads of it in the cursor itself: an attribute found on
+# the class (a default) is a slow lookup in Python 3.11, not one of the specialised loads ...
+_NEW_READ_CURSOR = """\
+        cursor._locked = False
+        cursor._pos = 0
+        cursor._convert = None
+"""
+# ... or the caller's cursor made ready (Cursor._reset, written out)
+_CURSOR_READY = """\
     else:
         cursor.description = None
         cursor.rowcount = -1
         cursor._rows = ()
-        cursor._pos = 0
-        cursor._convert = None
-"""
-# what fetchone() reads of a new cursor, in the cursor itself: an attribute found on the class
-# (a default) is a slow lookup in Python 3.11, not one of the interpreter's specialised loads
-_READ_CURSOR = """\
-    if cursor is None:
-        cursor = _NEW(Cursor)
-        cursor.connection = conn
-        cursor._closed = False
-        cursor._initialized = True
-        cursor._locked = False
-        cursor.row_factory = conn.row_factory
-        cursor._pos = 0
-        cursor._convert = None
-    else:
-        cursor.rowcount = -1
         cursor._pos = 0
         cursor._convert = None
 """
@@ -445,7 +435,8 @@ def _compile(facts: _Fast, db: Any, checks_catalog: bool, parameters: Any) -> Ca
     body = (head + prologue
             + (_READ_STATE if facts.read else _INSERT_STATE)
             + _binding_source(facts, parameters)
-            + (_READ_CURSOR + _READ if facts.read else _CURSOR + _INSERT))
+            + _NEW_CURSOR + (_NEW_READ_CURSOR if facts.read else "") + _CURSOR_READY
+            + (_READ if facts.read else _INSERT))
     at = facts.rowid_at
     constants = {  # written into the code: the compiler drops a branch that tests False
         "SHARED": repr(db.shared), "GUARD": repr(db.guard_statements), "ROWID_AT": repr(at),
