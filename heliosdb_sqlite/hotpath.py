@@ -7,7 +7,9 @@ connection tries `execute()` here first; each function returns False, having don
 the statement or the connection's state needs the general path (connection.py), which gives the
 same results. What is checked here is exactly what the general path would decide differently:
 parameters of a type that needs adapting or a conversion, a transaction to open or a lock to
-wait for, converters or a text_factory, a trace callback, registered functions.
+wait for, converters or a text_factory. A connection with a trace callback or registered
+functions, or closed, has no runners (NO_RUNNERS), and the general path does not call
+execute() for it.
 """
 from __future__ import annotations
 
