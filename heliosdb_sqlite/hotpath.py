@@ -174,7 +174,7 @@ def remember(conn: Any, sql: str, plan: Plan, parameters: Any) -> None:
 # in SQLite's 64-bit range, a float that is not NaN (bound as NULL), a str that encodes (a lone
 # surrogate raises, as in sqlite3).
 _VALUE_CHECKS = {
-    int: "type({p}) is int and -9223372036854775808 <= {p} <= 9223372036854775807",
+    int: "type({p}) is int and -9223372036854775808 <= {p} and {p} <= 9223372036854775807",
     float: "type({p}) is float and {p} == {p}",
     str: "type({p}) is str and ({p}.isascii() or _encodes({p}))",
     bytes: "type({p}) is bytes",
@@ -222,11 +222,11 @@ def _binding_source(facts: _Fast, parameters: Any) -> str:
             return general
         p = f"p{i}"
         if keep is not None:  # a typed place: its own type, or NULL
-            checks.append(f"({p} is None or {_VALUE_CHECKS[keep].format(p=p)})")
+            checks.append(f"({_VALUE_CHECKS[keep].format(p=p)} or {p} is None)")
         elif value is None:  # an untyped place seen NULL: any value bound as it is
             checks.append(f"_plain({p})")
         else:
-            checks.append(f"({p} is None or {_VALUE_CHECKS[kind].format(p=p)})")
+            checks.append(f"({_VALUE_CHECKS[kind].format(p=p)} or {p} is None)")
     names = [f"p{i}" for i in range(len(parameters))]
     if facts.auto_last:
         out = names + ["None"]
@@ -243,10 +243,12 @@ def _binding_source(facts: _Fast, parameters: Any) -> str:
         f"            values = [{', '.join(out)}]\n"
         "        else:\n"
         "            values = _general(conn, facts, parameters)\n"
+        "            if values is None:\n"
+        "                return None\n"
         "    else:\n"
         "        values = _general(conn, facts, parameters)\n"
-        "    if values is None:\n"
-        "        return None\n")
+        "        if values is None:\n"
+        "            return None\n")
 
 
 # The parts of a runner (see _make_runner). A runner returns the cursor, or None having done
@@ -371,15 +373,15 @@ _READ = """\
 # itself, as in SQLite (the transport sends the savepoint pair along with the statement: no
 # round trip of its own).
 _INSERT = """\
-    auto = AUTO  # the automatic rowid's place, or an explicit NULL rowid's, or None
+    auto = AUTO  # whether the engine gets an automatic rowid (at AUTO_AT)
     try:
         if GUARD:
             db.engine.execute('SAVEPOINT "hsq_statement"', ())
-        if auto is not None:
+        if AUTOMATIC:
             known = rowids.get(TABLE)
             if known is None:
                 known = db.largest_rowid(INSERT.table, INSERT.rowid, False, conn.timeout)
-            values[auto] = known + 1
+            values[AUTO_AT] = known + 1
         count = execute_with(SQL, values)
         if GUARD:
             db.engine.execute('RELEASE SAVEPOINT "hsq_statement"', ())
@@ -389,7 +391,7 @@ _INSERT = """\
         rowid = values[ROWID_AT]
         conn._last_rowid = rowid
         cursor.lastrowid = rowid
-        if auto is not None:
+        if AUTOMATIC:
             rowids[TABLE] = rowid  # known + 1
         else:
             known = rowids.get(TABLE)
@@ -443,10 +445,14 @@ def _compile(facts: _Fast, db: Any, checks_catalog: bool, parameters: Any) -> Ca
     constants = {  # written into the code: the compiler drops a branch that tests False
         "SHARED": repr(db.shared), "GUARD": repr(db.guard_statements), "ROWID_AT": repr(at),
         "FIXED": repr(facts.description is not None),
-        "AUTO": repr(facts.auto_at) if facts.auto_at is not None
-        else f"{at} if values[{at}] is None else None" if facts.rowid_index is not None
-        else "None"}
-    body = re.sub(r"\b(SHARED|GUARD|ROWID_AT|AUTO|FIXED)\b", lambda m: constants[m[1]], body)
+        # an automatic rowid always, never, or when the rowid's parameter is NULL; AUTOMATIC is
+        # the constant itself where it is one, so that the compiler drops the test
+        "AUTO": "True" if facts.auto_at is not None
+        else f"values[{at}] is None" if facts.rowid_index is not None else "False",
+        "AUTOMATIC": "auto" if facts.auto_at is None and facts.rowid_index is not None
+        else repr(facts.auto_at is not None),
+        "AUTO_AT": repr(facts.auto_at if facts.auto_at is not None else at)}
+    body = re.sub(r"\b(SHARED|GUARD|ROWID_AT|AUTOMATIC|AUTO_AT|AUTO|FIXED)\b", lambda m: constants[m[1]], body)
     source = ("def make(catalog, version, sql, db):\n"
               + "".join(f"    {line}\n" if line else "\n" for line in body.splitlines())
               + "    return run\n")
