@@ -372,21 +372,24 @@ _READ = """\
 # the INSERT, in the connection's transaction; on PostgreSQL a failing statement undoes only
 # itself, as in SQLite (the transport sends the savepoint pair along with the statement: no
 # round trip of its own).
-_INSERT = """\
+_AUTO_LINE = """\
     auto = AUTO  # whether the engine gets an automatic rowid (at AUTO_AT)
+"""
+_INSERT = _AUTO_LINE + """\
     try:
         if GUARD:
             db.engine.execute('SAVEPOINT "hsq_statement"', ())
         if AUTOMATIC:
             known = rowids.get(TABLE)
             if known is None:
-                known = db.largest_rowid(INSERT.table, INSERT.rowid, False, conn.timeout)
+                insert = facts.plan.insert
+                known = db.largest_rowid(insert.table, insert.rowid, False, conn.timeout)
             values[AUTO_AT] = known + 1
         count = execute_with(SQL, values)
         if GUARD:
             db.engine.execute('RELEASE SAVEPOINT "hsq_statement"', ())
     except BaseException as exc:
-        raise _failed(db, exc, PLAN) from None
+        raise _failed(db, exc, facts.plan) from None
     if count:
         rowid = values[ROWID_AT]
         conn._last_rowid = rowid
@@ -411,9 +414,8 @@ def _make_runner(facts: _Fast, db: Any, catalog: Any, sql: str | None,
     """A function `run(conn, parameters, cursor)` for one plan: Connection.execute (cursor None:
     it makes the cursor) or Cursor.execute of the statement. With a catalog (a remembered
     statement) it first checks that the catalog is still the one the plan was made for, and
-    binds through checks made for the types of `parameters`. The code is compiled once per plan,
-    kind and parameter types (databases that share a plan have the same kind of engine); each
-    runner is a closure of it over the catalog."""
+    binds through checks made for the types of `parameters`. Each runner is a closure over the
+    plan's facts and the catalog of code made once per shape of plan (_compile)."""
     signature = tuple(map(type, parameters)) \
         if type(parameters) is tuple or type(parameters) is list else None
     key = (catalog is not None, signature)
@@ -422,13 +424,20 @@ def _make_runner(facts: _Fast, db: Any, catalog: Any, sql: str | None,
         if len(facts.runners) >= 16:
             facts.runners.clear()
         make = facts.runners[key] = _compile(facts, db, catalog is not None, parameters)
-    return make(catalog, None if catalog is None else catalog.version, sql, db)
+    return make(catalog, None if catalog is None else catalog.version, sql, db, facts, facts.sql,
+                facts.table, facts.description)
+
+
+# make() by its source: plans of the same shape (the same statement on another table of the same
+# columns, or the same statement planned again after the schema moved) share the compiled code;
+# compiling it is most of a new statement's cost once translated (about 1 ms)
+_MAKERS: dict[str, Callable] = {}
 
 
 def _compile(facts: _Fast, db: Any, checks_catalog: bool, parameters: Any) -> Callable:
-    """`make(catalog, version, sql, db)`, which returns the runner: the parts above, with the
-    plan's constants in its scope and the branches that cannot apply to this plan and database
-    left out by the compiler (they test constants)."""
+    """`make(catalog, version, sql, db, facts, SQL, TABLE, DESCRIPTION)`, which returns the
+    runner: the parts above, with the constants of the plan's shape and database written in and
+    the branches that cannot apply to them left out by the compiler (they test constants)."""
     lookups = _LOOKUPS_READ if facts.read else _LOOKUPS_INSERT
     if checks_catalog:  # a remembered runner: the connection's database, looked up once
         head, prologue = lookups, _PROLOGUE + _SAME_CATALOG
@@ -436,37 +445,40 @@ def _compile(facts: _Fast, db: Any, checks_catalog: bool, parameters: Any) -> Ca
         head = ""
         prologue = _PROLOGUE + "    db = conn._db\n" + "".join(
             f"    {line}\n" for line in lookups.splitlines())
+    at = facts.rowid_at
+    # an automatic rowid always, never, or when the rowid's parameter is NULL (`auto`, set from
+    # it); AUTOMATIC is the constant itself where it is one, so that the compiler drops the test
+    dynamic = facts.auto_at is None and facts.rowid_index is not None
     body = (head + prologue
             + (_READ_STATE if facts.read else _INSERT_STATE)
             + _binding_source(facts, parameters)
             + _NEW_CURSOR + (_NEW_READ_CURSOR if facts.read else "") + _CURSOR_READY
-            + (_READ if facts.read else _INSERT))
-    at = facts.rowid_at
+            + (_READ if facts.read else _INSERT if dynamic else _INSERT.replace(_AUTO_LINE, "")))
     constants = {  # written into the code: the compiler drops a branch that tests False
         "SHARED": repr(db.shared), "GUARD": repr(db.guard_statements), "ROWID_AT": repr(at),
         "FIXED": repr(facts.description is not None),
-        # an automatic rowid always, never, or when the rowid's parameter is NULL; AUTOMATIC is
-        # the constant itself where it is one, so that the compiler drops the test
-        "AUTO": "True" if facts.auto_at is not None
-        else f"values[{at}] is None" if facts.rowid_index is not None else "False",
-        "AUTOMATIC": "auto" if facts.auto_at is None and facts.rowid_index is not None
-        else repr(facts.auto_at is not None),
+        "AUTO": f"values[{at}] is None",
+        "AUTOMATIC": "auto" if dynamic else repr(facts.auto_at is not None),
         "AUTO_AT": repr(facts.auto_at if facts.auto_at is not None else at)}
-    body = re.sub(r"\b(SHARED|GUARD|ROWID_AT|AUTOMATIC|AUTO_AT|AUTO|FIXED)\b", lambda m: constants[m[1]], body)
-    source = ("def make(catalog, version, sql, db):\n"
+    body = re.sub(r"\b(SHARED|GUARD|ROWID_AT|AUTOMATIC|AUTO_AT|AUTO|FIXED)\b",
+                  lambda m: constants[m[1]], body)
+    source = ("def make(catalog, version, sql, db, facts, SQL, TABLE, DESCRIPTION):\n"
               + "".join(f"    {line}\n" if line else "\n" for line in body.splitlines())
               + "    return run\n")
-    plan = facts.plan
-    scope: dict = {
-        "get_ident": get_ident, "_ADAPTERS": _ADAPTERS, "_ADAPTERS_SEEN": _ADAPTERS_SEEN,
-        "_adapted": _adapted,
-        "_NEW": _NEW, "Cursor": Cursor, "_encodes": _encodes, "_plain": _plain,
-        "_general": _general, "_failed": _failed, "_interrupted": _interrupted,
-        "facts": facts, "PLAN": plan, "INSERT": plan.insert, "SQL": facts.sql,
-        "TABLE": facts.table, "DESCRIPTION": facts.description,
-    }
-    exec(compile(source, f"<hot runner {facts.sql[:40]!r}>", "exec"), scope)  # noqa: S102
-    return scope["make"]
+    make = _MAKERS.get(source)
+    if make is None:
+        scope: dict = {
+            "get_ident": get_ident, "_ADAPTERS": _ADAPTERS, "_ADAPTERS_SEEN": _ADAPTERS_SEEN,
+            "_adapted": _adapted, "_NEW": _NEW, "Cursor": Cursor, "_encodes": _encodes,
+            "_plain": _plain, "_general": _general, "_failed": _failed,
+            "_interrupted": _interrupted,
+        }
+        kind = "read" if facts.read else "insert"
+        exec(compile(source, f"<hot runner: {kind}>", "exec"), scope)  # noqa: S102
+        if len(_MAKERS) >= 256:
+            _MAKERS.clear()
+        make = _MAKERS[source] = scope["make"]
+    return make
 
 
 def _general(conn: Any, facts: _Fast, parameters: Any) -> list | None:
