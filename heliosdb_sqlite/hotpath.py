@@ -380,8 +380,9 @@ _INSERT = _AUTO_LINE + """\
         if GUARD:
             db.engine.execute('SAVEPOINT "hsq_statement"', ())
         if AUTOMATIC:
-            known = rowids.get(TABLE)
-            if known is None:
+            try:  # a subscript, cheaper than get() (the counters hold ints only)
+                known = rowids[TABLE]
+            except KeyError:
                 insert = facts.plan.insert
                 known = db.largest_rowid(insert.table, insert.rowid, False, conn.timeout)
             values[AUTO_AT] = known + 1
@@ -428,16 +429,31 @@ def _make_runner(facts: _Fast, db: Any, catalog: Any, sql: str | None,
                 facts.table, facts.description)
 
 
-# make() by its source: plans of the same shape (the same statement on another table of the same
-# columns, or the same statement planned again after the schema moved) share the compiled code;
-# compiling it is most of a new statement's cost once translated (about 1 ms)
-_MAKERS: dict[str, Callable] = {}
+# make() by what its source is made of: plans of the same shape (the same statement on another
+# table of the same columns, or the same statement planned again after the schema moved) share
+# the compiled code; compiling it is most of a new statement's cost once translated (about 1 ms)
+_MAKERS: dict[tuple, Callable] = {}
 
 
 def _compile(facts: _Fast, db: Any, checks_catalog: bool, parameters: Any) -> Callable:
     """`make(catalog, version, sql, db, facts, SQL, TABLE, DESCRIPTION)`, which returns the
     runner: the parts above, with the constants of the plan's shape and database written in and
     the branches that cannot apply to them left out by the compiler (they test constants)."""
+    at = facts.rowid_at
+    # an automatic rowid always, never, or when the rowid's parameter is NULL (`auto`, set from
+    # it); AUTOMATIC is the constant itself where it is one, so that the compiler drops the test
+    dynamic = facts.auto_at is None and facts.rowid_index is not None
+    constants = {  # written into the code: the compiler drops a branch that tests False
+        "SHARED": repr(db.shared), "GUARD": repr(db.guard_statements), "ROWID_AT": repr(at),
+        "FIXED": repr(facts.description is not None),
+        "AUTO": f"values[{at}] is None",
+        "AUTOMATIC": "auto" if dynamic else repr(facts.auto_at is not None),
+        "AUTO_AT": repr(facts.auto_at if facts.auto_at is not None else at)}
+    binding = _binding_source(facts, parameters)
+    key = (checks_catalog, facts.read, dynamic, binding, *constants.values())
+    make = _MAKERS.get(key)
+    if make is not None:
+        return make
     lookups = _LOOKUPS_READ if facts.read else _LOOKUPS_INSERT
     if checks_catalog:  # a remembered runner: the connection's database, looked up once
         head, prologue = lookups, _PROLOGUE + _SAME_CATALOG
@@ -445,39 +461,27 @@ def _compile(facts: _Fast, db: Any, checks_catalog: bool, parameters: Any) -> Ca
         head = ""
         prologue = _PROLOGUE + "    db = conn._db\n" + "".join(
             f"    {line}\n" for line in lookups.splitlines())
-    at = facts.rowid_at
-    # an automatic rowid always, never, or when the rowid's parameter is NULL (`auto`, set from
-    # it); AUTOMATIC is the constant itself where it is one, so that the compiler drops the test
-    dynamic = facts.auto_at is None and facts.rowid_index is not None
     body = (head + prologue
             + (_READ_STATE if facts.read else _INSERT_STATE)
-            + _binding_source(facts, parameters)
+            + binding
             + _NEW_CURSOR + (_NEW_READ_CURSOR if facts.read else "") + _CURSOR_READY
             + (_READ if facts.read else _INSERT if dynamic else _INSERT.replace(_AUTO_LINE, "")))
-    constants = {  # written into the code: the compiler drops a branch that tests False
-        "SHARED": repr(db.shared), "GUARD": repr(db.guard_statements), "ROWID_AT": repr(at),
-        "FIXED": repr(facts.description is not None),
-        "AUTO": f"values[{at}] is None",
-        "AUTOMATIC": "auto" if dynamic else repr(facts.auto_at is not None),
-        "AUTO_AT": repr(facts.auto_at if facts.auto_at is not None else at)}
     body = re.sub(r"\b(SHARED|GUARD|ROWID_AT|AUTOMATIC|AUTO_AT|AUTO|FIXED)\b",
                   lambda m: constants[m[1]], body)
     source = ("def make(catalog, version, sql, db, facts, SQL, TABLE, DESCRIPTION):\n"
               + "".join(f"    {line}\n" if line else "\n" for line in body.splitlines())
               + "    return run\n")
-    make = _MAKERS.get(source)
-    if make is None:
-        scope: dict = {
-            "get_ident": get_ident, "_ADAPTERS": _ADAPTERS, "_ADAPTERS_SEEN": _ADAPTERS_SEEN,
-            "_adapted": _adapted, "_NEW": _NEW, "Cursor": Cursor, "_encodes": _encodes,
-            "_plain": _plain, "_general": _general, "_failed": _failed,
-            "_interrupted": _interrupted,
-        }
-        kind = "read" if facts.read else "insert"
-        exec(compile(source, f"<hot runner: {kind}>", "exec"), scope)  # noqa: S102
-        if len(_MAKERS) >= 256:
-            _MAKERS.clear()
-        make = _MAKERS[source] = scope["make"]
+    scope: dict = {
+        "get_ident": get_ident, "_ADAPTERS": _ADAPTERS, "_ADAPTERS_SEEN": _ADAPTERS_SEEN,
+        "_adapted": _adapted, "_NEW": _NEW, "Cursor": Cursor, "_encodes": _encodes,
+        "_plain": _plain, "_general": _general, "_failed": _failed,
+        "_interrupted": _interrupted,
+    }
+    kind = "read" if facts.read else "insert"
+    exec(compile(source, f"<hot runner: {kind}>", "exec"), scope)  # noqa: S102
+    if len(_MAKERS) >= 256:
+        _MAKERS.clear()
+    make = _MAKERS[key] = scope["make"]
     return make
 
 
