@@ -13,7 +13,10 @@ from typing import Any
 MASTER = "_hsq_master"
 META = "_hsq_meta"
 SEQUENCE = "_hsq_sequence"
-HIDDEN_ROWID = "rowid"  # the engine column that holds the rowid of a table with no rowid alias
+HIDDEN_ROWID = "rowid"
+# in Catalog.reads and .changed: the whole schema (a name no entry can have: SQLite names hold
+# no NUL)
+READ_ALL = "\x00all"  # the engine column that holds the rowid of a table with no rowid alias
 
 BOOTSTRAP = (
     f"CREATE TABLE IF NOT EXISTS {MASTER} (seq BIGINT PRIMARY KEY, type TEXT, name TEXT, "
@@ -115,94 +118,184 @@ class Catalog:
 
     def __init__(self) -> None:
         self.version = 0
-        self.entries: dict[str, Entry] = {}  # lower-case name -> entry
-        self.tables: dict[str, Table] = {}
-        self.views: dict[str, Table] = {}  # a view's columns, as SQLite names them
-        self.indexes: dict[str, Index] = {}
+        self._entries: dict[str, Entry] = {}  # lower-case name -> entry
+        self._tables: dict[str, Table] = {}
+        self._views: dict[str, Table] = {}  # a view's columns, as SQLite names them
+        self._indexes: dict[str, Index] = {}
         self.user_version = 0
         self.foreign_keys = False  # PRAGMA foreign_keys is per connection in SQLite; see pragma.py
+        # So that a plan outlives a schema change that does not touch what it read (see
+        # unchanged_for): the version at which each name last changed (an index's or trigger's
+        # table with it; READ_ALL at every change), the version before which every plan is stale
+        # (the catalog read again), and the names a translation is reading (None: none is).
+        self.changed: dict[str, int] = {}
+        self.floor = 0
+        self.reads: set[str] | None = None
+
+    # The whole of the schema, as a translation that enumerates it reads it: its plan depends
+    # on every name. The catalog's own methods use the dicts underneath.
+    @property
+    def entries(self) -> dict[str, Entry]:
+        if self.reads is not None:
+            self.reads.add(READ_ALL)
+        return self._entries
+
+    @property
+    def tables(self) -> dict[str, Table]:
+        if self.reads is not None:
+            self.reads.add(READ_ALL)
+        return self._tables
+
+    @property
+    def views(self) -> dict[str, Table]:
+        if self.reads is not None:
+            self.reads.add(READ_ALL)
+        return self._views
+
+    @property
+    def indexes(self) -> dict[str, Index]:
+        if self.reads is not None:
+            self.reads.add(READ_ALL)
+        return self._indexes
+
+    def _read(self, key: str) -> None:
+        if self.reads is not None:
+            self.reads.add(key)
+
+    def _changed(self, *names: str) -> None:
+        changed = self.changed
+        if len(changed) > 4096:  # names of long-gone tables: start over, every plan stale
+            changed.clear()
+            self.floor = self.version
+        for name in names:
+            changed[name.lower()] = self.version
+        changed[READ_ALL] = self.version
+
+    def touch(self, name: str) -> None:
+        """An entry edited in place (a renamed table's index or trigger): plans that read it
+        are stale."""
+        self._changed(name)
+
+    def unchanged_for(self, reads: frozenset[str] | None, version: int) -> bool:
+        """Whether a translation made at `version` that read the names `reads` would come out
+        the same now: nothing it read has changed since (None: what it read is not known)."""
+        if reads is None or version < self.floor:
+            return False
+        changed = self.changed
+        for name in reads:
+            if changed.get(name, 0) > version:
+                return False
+        return True
 
     def load(self, rows: list[tuple], meta: dict[str, int]) -> None:
-        self.entries.clear()
-        self.tables.clear()
-        self.views.clear()
-        self.indexes.clear()
+        self._entries.clear()
+        self._tables.clear()
+        self._views.clear()
+        self._indexes.clear()
         for seq, typ, name, tbl_name, sql, info in rows:
             self._add(Entry(seq, typ, name, tbl_name, sql, info))
         self.user_version = meta.get("user_version", 0)
         self.version = meta.get("schema_version", 0)
+        self._reloaded()
 
     def load_copy(self, other: Catalog, meta: dict[str, int]) -> None:
         """Become `other` (a catalog loaded earlier from the same rows) without parsing them
         again. Entries are copied, since a rename edits them in place; tables, views and indexes
         are shared, since every change replaces them (Table.from_json) rather than editing."""
-        self.entries = {k: Entry(e.seq, e.type, e.name, e.tbl_name, e.sql, e.info)
-                        for k, e in other.entries.items()}
-        self.tables = dict(other.tables)
-        self.views = dict(other.views)
-        self.indexes = dict(other.indexes)
+        self._entries = {k: Entry(e.seq, e.type, e.name, e.tbl_name, e.sql, e.info)
+                         for k, e in other._entries.items()}
+        self._tables = dict(other._tables)
+        self._views = dict(other._views)
+        self._indexes = dict(other._indexes)
         self.user_version = meta.get("user_version", 0)
         self.version = meta.get("schema_version", 0)
+        self._reloaded()
+
+    def _reloaded(self) -> None:
+        # read again: what changed is not known, so nothing planned before holds
+        self.changed.clear()
+        self.floor = self.version
 
     def _add(self, entry: Entry) -> None:
         key = entry.name.lower()
-        self.entries[key] = entry
+        self._entries[key] = entry
         if entry.type == "table" and entry.info:
-            self.tables[key] = Table.from_json(entry.name, entry.info)
+            self._tables[key] = Table.from_json(entry.name, entry.info)
         elif entry.type == "view" and entry.info:
-            self.views[key] = Table.from_json(entry.name, entry.info)
+            self._views[key] = Table.from_json(entry.name, entry.info)
         elif entry.type == "index" and entry.info:
             data = json.loads(entry.info)
-            self.indexes[key] = Index(entry.name, entry.tbl_name, data["columns"], data["unique"],
-                                      data.get("origin", "c"))
+            self._indexes[key] = Index(entry.name, entry.tbl_name, data["columns"], data["unique"],
+                                       data.get("origin", "c"))
 
     def next_seq(self) -> int:
-        return max((e.seq for e in self.entries.values()), default=0) + 1
+        return max((e.seq for e in self._entries.values()), default=0) + 1
 
     def add(self, entry: Entry) -> None:
         self._add(entry)
         self.version += 1
+        self._changed(entry.name, entry.tbl_name)
 
     def remove(self, name: str) -> Entry | None:
         key = name.lower()
-        entry = self.entries.pop(key, None)
-        self.tables.pop(key, None)
-        self.views.pop(key, None)
-        self.indexes.pop(key, None)
+        entry = self._entries.pop(key, None)
+        self._tables.pop(key, None)
+        self._views.pop(key, None)
+        self._indexes.pop(key, None)
         self.version += 1
+        self._changed(name, *((entry.tbl_name,) if entry is not None else ()))
         return entry
 
     def table(self, name: str) -> Table | None:
-        return self.tables.get(name.lower())
+        key = name.lower()
+        self._read(key)
+        return self._tables.get(key)
 
     def relation(self, name: str) -> Table | None:
         """A table, a view or a built-in sqlite_ table: anything a query reads columns from."""
         key = name.lower()
-        return self.tables.get(key) or self.views.get(key) or BUILTIN_RELATIONS.get(key)
+        self._read(key)
+        return self._tables.get(key) or self._views.get(key) or BUILTIN_RELATIONS.get(key)
 
     def writable(self, name: str) -> Table | None:
         """A table statements may write: a user table, or sqlite_sequence (SQLite allows it)."""
         key = name.lower()
-        return self.tables.get(key) or (BUILTIN_RELATIONS[key] if key == "sqlite_sequence"
-                                        else None)
+        self._read(key)
+        return self._tables.get(key) or (BUILTIN_RELATIONS[key] if key == "sqlite_sequence"
+                                         else None)
 
     def unique_keys(self, table: Table) -> list[tuple[str, ...]]:
-        """Every unique key of a table: its constraints, then its unique indexes."""
+        """Every unique key of a table: its constraints, then its unique indexes (an index's
+        change is its table's: _changed)."""
         keys = list(table.uniques)
         lname = table.name.lower()
-        for index in self.indexes.values():
+        self._read(lname)
+        for index in self._indexes.values():
             if index.unique and index.table.lower() == lname and tuple(index.columns) not in keys:
                 keys.append(tuple(index.columns))
         return keys
 
+    def entry(self, name: str) -> Entry | None:
+        key = name.lower()
+        self._read(key)
+        return self._entries.get(key)
+
+    def view(self, name: str) -> Table | None:
+        key = name.lower()
+        self._read(key)
+        return self._views.get(key)
+
     def kind(self, name: str) -> str | None:
-        entry = self.entries.get(name.lower())
+        key = name.lower()
+        self._read(key)
+        entry = self._entries.get(key)
         return entry.type if entry else None
 
     def dependents(self, table: str) -> list[Entry]:
         """Indexes and triggers that go with a table when it is dropped."""
         ltable = table.lower()
-        return [e for e in self.entries.values()
+        self._read(ltable)
+        return [e for e in self._entries.values()
                 if e.type in ("index", "trigger") and e.tbl_name.lower() == ltable]
 
     def master_rows(self) -> list[tuple]:

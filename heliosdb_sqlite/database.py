@@ -84,6 +84,7 @@ class Database:
         self.catalog = Catalog()
         self._plans: dict[str, Plan] = {}
         self._bound_plans: dict[tuple, Plan] = {}  # plan_bound's, by SQL and literals
+        self._translating = threading.RLock()  # see _translate
         self.rowids: dict[str, int] = {}  # table (lower) -> largest rowid known
         self.refs = 0
         self.total_changes = 0
@@ -153,14 +154,44 @@ class Database:
 
     # -- plans -------------------------------------------------------------------------------
     def plan(self, sql: str) -> Plan:
-        plan = self.plans.get(sql)
-        if plan is not None and plan.schema_version == self.catalog.version:
+        plans = self.plans
+        plan = plans.get(sql)
+        if plan is not None and (plan.schema_version == self.catalog.version
+                                 or self._still_valid(plan, plans)):
             return plan
-        plan = translate(sql, self.catalog, self.dialect)
-        if len(self.plans) > 4096:
-            self.plans.clear()
-        self.plans[sql] = plan
+        plan = self._translate(sql)
+        if len(plans) > 4096:
+            plans.clear()
+        plans[sql] = plan
         return plan
+
+    def _translate(self, sql: str, literals: dict[int, str] | None = None) -> Plan:
+        """translate(), with the catalog names it read kept in the plan (Plan.reads)."""
+        catalog = self.catalog
+        with self._translating:  # one translation records at a time (a thread reading the
+            outer = catalog.reads  # catalog meanwhile only adds names: a plan goes stale sooner)
+            catalog.reads = reads = set()
+            try:
+                plan = translate(sql, catalog, self.dialect, literals)
+            finally:
+                catalog.reads = outer
+            if outer is not None:
+                outer |= reads
+        object.__setattr__(plan, "reads", frozenset(reads))
+        return plan
+
+    def _still_valid(self, plan: Plan, plans: dict) -> bool:
+        """A plan of a query or a write, made before the schema last changed, that read none of
+        what changed: as translating it again would make it. It takes the current version, so
+        that the checks that compare versions (the hot path's) pass again. Not for the plans
+        shared by a server's sessions (the version is theirs), nor for DDL, PRAGMA or
+        transaction control, which are cheap to translate and read the catalog as it is."""
+        if plans is not self._plans or plan.catalog_change is not None \
+                or plan.pragma is not None or plan.tx is not None \
+                or not self.catalog.unchanged_for(plan.reads, plan.schema_version):
+            return False
+        object.__setattr__(plan, "schema_version", self.catalog.version)
+        return True
 
     def plan_bound(self, sql: str, plan: Plan, values: list) -> Plan:
         """The plan of `sql` with the bound values of plan.literal_params written in (SQLite
@@ -176,7 +207,7 @@ class Database:
             found = self._bound_plans.get(key)
             if found is not None and found.schema_version == self.catalog.version:
                 return found
-            fresh = translate(sql, self.catalog, self.dialect, literals)
+            fresh = self._translate(sql, literals)
             if fresh.literal_params is None:
                 if len(self._bound_plans) >= 256:
                     self._bound_plans.clear()
@@ -338,6 +369,7 @@ class Database:
             self.engine.execute(f"UPDATE {cat.MASTER} SET tbl_name = $1 WHERE seq = $2",
                                 (new, dep.seq))
             dep.tbl_name = new
+            self.catalog.touch(dep.name)
         self.rowids.pop(old.lower(), None)
 
     def rename_column(self, table_name: str, old: str, new: str) -> None:

@@ -229,7 +229,7 @@ def _cte(table: exp.Table) -> exp.CTE | None:
 
 def _view_query(catalog: Catalog, name: str) -> tuple[exp.Expression, list[str]] | None:
     """A view's query as SQLite holds it (its stored CREATE VIEW text) and its column list."""
-    entry = catalog.entries.get(name.lower())
+    entry = catalog.entry(name)
     if entry is None or entry.type != "view":
         return None
     return _parsed_view(entry.sql)

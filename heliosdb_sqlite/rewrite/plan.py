@@ -107,6 +107,9 @@ class Plan:
     on_commit: str | tuple[str, ...] | None = None  # statements run after COMMIT, in order
     batch: bool = False  # executemany may send all rows to the engine as one batch
     schema_version: int = 0
+    # the catalog names its translation read (catalog.READ_ALL: the whole schema), set by
+    # Database.plan; None: not known, and the plan is stale at any schema change
+    reads: frozenset[str] | None = None
     unresolved: bool = False  # names a table the catalog does not know (yet, on a shared database)
     # A construct needs these parameters (SQLite indexes) as literals (a date/time modifier, a
     # strftime or printf format): this plan has no steps; the statement is planned again for

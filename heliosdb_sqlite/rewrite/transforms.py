@@ -116,7 +116,7 @@ def _source_columns(select: exp.Select, catalog: Catalog) -> dict[str, tuple[set
     for node in nodes:
         ref = node.alias_or_name.lower()
         if isinstance(node, exp.Table):
-            view = catalog.views.get(node.name.lower())
+            view = catalog.view(node.name)
             table = view or catalog.relation(node.name)
             cols = {c.name.lower() for c in table.columns} if table else None
             out[ref] = (cols, view is not None)

@@ -182,7 +182,7 @@ def _other_rows(this_row: exp.Expression, values: dict, key) -> exp.Expression:
 def _checks(table: Table, catalog, sets: dict):
     """(label, expression with the new values in place of the columns the UPDATE sets) for each
     CHECK that reads a column the UPDATE sets, parsed from the table's CREATE TABLE text."""
-    entry = catalog.entries.get(table.name.lower())
+    entry = catalog.entry(table.name)
     if entry is None or not entry.sql or "CHECK" not in entry.sql.upper():
         return
     tdef = parse_create_table(entry.sql, tokenize(entry.sql))

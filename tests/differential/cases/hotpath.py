@@ -323,3 +323,60 @@ CASES += [
 
 if sys.version_info < (3, 11):  # SQLITE_LIMIT_* constants
     CASES = [c for c in CASES if c.name != "hot_limits_apply"]
+
+# A plan outlives a schema change that does not touch what it read (Database.plan): statements
+# on `t`, remembered, then changes to other tables, an index, a view, and each time again; then
+# changes to `t` itself (a unique index that INSERT OR REPLACE must now use, a new column, a
+# renamed column, the table dropped and made again), and to a view over it.
+_T_SEL = "SELECT * FROM t WHERE id = ?"
+_T_INS = "INSERT INTO t (a) VALUES (?)"
+_T_UPSERT = "INSERT OR REPLACE INTO t (a, b) VALUES (?, ?)"
+
+
+def _t_statements(conn, module):
+    out = []
+    for i in range(3):  # the third runs the remembered runners
+        cur = conn.execute(_T_INS, (f"x{i}",))
+        out.append((cur.rowcount, cur.lastrowid))
+        cur = conn.execute(_T_UPSERT, ("u", i))
+        out.append((cur.rowcount, cur.lastrowid))
+        cur = conn.execute(_T_SEL, (1,))
+        out.append((cur.fetchall(), cur.description))
+        out.append(conn.execute("SELECT * FROM w ORDER BY 1").fetchall())
+    conn.commit()
+    return out
+
+
+CASES += [
+    Case("plans_outlive_other_schema_changes", [
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, b INTEGER)",
+        "CREATE VIEW w AS SELECT a, b FROM t",
+        _t_statements,
+        "CREATE TABLE other (x)",
+        _t_statements,
+        "CREATE INDEX other_x ON other (x)",
+        "CREATE VIEW ov AS SELECT x FROM other",
+        _t_statements,
+        "DROP VIEW ov",
+        "DROP TABLE other",
+        _t_statements,
+        "CREATE UNIQUE INDEX t_a ON t (a)",  # INSERT OR REPLACE now replaces the 'u' row
+        _t_statements,
+        "DROP INDEX t_a",
+        _t_statements,
+        "DROP VIEW w",
+        "CREATE VIEW w AS SELECT b, a, id FROM t WHERE b IS NOT NULL",
+        _t_statements,
+        "ALTER TABLE t RENAME COLUMN b TO c",
+        "DROP VIEW w",
+        "CREATE VIEW w AS SELECT c FROM t",
+        _t_statements,  # INSERT OR REPLACE names b: no such column, as in sqlite3
+        "COMMIT",  # the INSERT before it opened a transaction (a DROP TABLE in one: see below)
+        "DROP VIEW w",
+        "DROP TABLE t",
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, b INTEGER, a TEXT UNIQUE, z DEFAULT 'zz')",
+        "CREATE VIEW w AS SELECT z, a FROM t",
+        _t_statements,
+        "SELECT * FROM t ORDER BY id",
+    ], messages=True),
+]
