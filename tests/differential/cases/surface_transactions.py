@@ -350,4 +350,16 @@ CASES = [
         "COMMIT",
         "SELECT * FROM t ORDER BY k",
     ], connect_kwargs={"isolation_level": None}),
+    Case("tx_drop_table_with_its_writes_then_same_name", [
+        # rows written in the transaction, the table dropped in it and made again by its name
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, b INTEGER)",
+        "BEGIN",
+        "INSERT INTO t (a) VALUES ('old')",
+        "DROP TABLE t",
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, b INTEGER, a TEXT, z DEFAULT 'zz')",
+        ("INSERT INTO t (a) VALUES (?)", ("new",)),
+        "SELECT * FROM t ORDER BY id",
+        "COMMIT",
+        "SELECT * FROM t ORDER BY id",
+    ], connect_kwargs={"isolation_level": None}),
 ]
