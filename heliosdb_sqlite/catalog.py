@@ -113,6 +113,21 @@ BUILTIN_RELATIONS["sqlite_sequence"] = Table("sqlite_sequence", [Column("name"),
                                              rowid=None)
 
 
+class _Whole:
+    """A Catalog dict read whole, by a name that is not the dict's (`entries` reads `_entries`):
+    while a translation records what it reads, reading it counts as reading every name."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.attr = "_" + name
+
+    def __get__(self, catalog: Catalog | None, owner: type | None = None) -> Any:
+        if catalog is None:
+            return self
+        if catalog.reads is not None:
+            catalog.reads.add(READ_ALL)
+        return getattr(catalog, self.attr)
+
+
 class Catalog:
     """The SQLite schema of one database, as the application declared it."""
 
@@ -132,35 +147,19 @@ class Catalog:
         self.floor = 0
         self.reads: set[str] | None = None
 
-    # The whole of the schema, as a translation that enumerates it reads it: its plan depends
-    # on every name. The catalog's own methods use the dicts underneath.
-    @property
-    def entries(self) -> dict[str, Entry]:
-        if self.reads is not None:
-            self.reads.add(READ_ALL)
-        return self._entries
+    # The whole of the schema (_Whole): a translation that reads one of these dicts depends on
+    # every name. The catalog's own methods use the dicts underneath.
+    entries = _Whole()
+    tables = _Whole()
+    views = _Whole()
+    indexes = _Whole()
 
-    @property
-    def tables(self) -> dict[str, Table]:
-        if self.reads is not None:
-            self.reads.add(READ_ALL)
-        return self._tables
-
-    @property
-    def views(self) -> dict[str, Table]:
-        if self.reads is not None:
-            self.reads.add(READ_ALL)
-        return self._views
-
-    @property
-    def indexes(self) -> dict[str, Index]:
-        if self.reads is not None:
-            self.reads.add(READ_ALL)
-        return self._indexes
-
-    def _read(self, key: str) -> None:
+    def _read(self, name: str) -> str:
+        """The catalog's key for `name`, recorded as read while a translation records."""
+        key = name.lower()
         if self.reads is not None:
             self.reads.add(key)
+        return key
 
     def _changed(self, *names: str) -> None:
         changed = self.changed
@@ -247,20 +246,17 @@ class Catalog:
         return entry
 
     def table(self, name: str) -> Table | None:
-        key = name.lower()
-        self._read(key)
+        key = self._read(name)
         return self._tables.get(key)
 
     def relation(self, name: str) -> Table | None:
         """A table, a view or a built-in sqlite_ table: anything a query reads columns from."""
-        key = name.lower()
-        self._read(key)
+        key = self._read(name)
         return self._tables.get(key) or self._views.get(key) or BUILTIN_RELATIONS.get(key)
 
     def writable(self, name: str) -> Table | None:
         """A table statements may write: a user table, or sqlite_sequence (SQLite allows it)."""
-        key = name.lower()
-        self._read(key)
+        key = self._read(name)
         return self._tables.get(key) or (BUILTIN_RELATIONS[key] if key == "sqlite_sequence"
                                          else None)
 
@@ -268,33 +264,28 @@ class Catalog:
         """Every unique key of a table: its constraints, then its unique indexes (an index's
         change is its table's: _changed)."""
         keys = list(table.uniques)
-        lname = table.name.lower()
-        self._read(lname)
+        lname = self._read(table.name)
         for index in self._indexes.values():
             if index.unique and index.table.lower() == lname and tuple(index.columns) not in keys:
                 keys.append(tuple(index.columns))
         return keys
 
     def entry(self, name: str) -> Entry | None:
-        key = name.lower()
-        self._read(key)
+        key = self._read(name)
         return self._entries.get(key)
 
     def view(self, name: str) -> Table | None:
-        key = name.lower()
-        self._read(key)
+        key = self._read(name)
         return self._views.get(key)
 
     def kind(self, name: str) -> str | None:
-        key = name.lower()
-        self._read(key)
+        key = self._read(name)
         entry = self._entries.get(key)
         return entry.type if entry else None
 
     def dependents(self, table: str) -> list[Entry]:
         """Indexes and triggers that go with a table when it is dropped."""
-        ltable = table.lower()
-        self._read(ltable)
+        ltable = self._read(table)
         return [e for e in self._entries.values()
                 if e.type in ("index", "trigger") and e.tbl_name.lower() == ltable]
 
