@@ -342,7 +342,7 @@ def _t_statements(conn, module):
         out.append((cur.rowcount, cur.lastrowid))
         cur = conn.execute(_T_SEL, (1,))
         out.append((cur.fetchall(), cur.description))
-        out.append(conn.execute("SELECT * FROM w ORDER BY 1").fetchall())
+        out.append(sorted(conn.execute("SELECT * FROM w").fetchall(), key=repr))  # ties
     conn.commit()
     return out
 
