@@ -415,8 +415,8 @@ def _make_runner(facts: _Fast, db: Any, catalog: Any, sql: str | None,
     """A function `run(conn, parameters, cursor)` for one plan: Connection.execute (cursor None:
     it makes the cursor) or Cursor.execute of the statement. With a catalog (a remembered
     statement) it first checks that the catalog is still the one the plan was made for, and
-    binds through checks made for the types of `parameters`. Each runner is a closure over the
-    plan's facts and the catalog of code made once per shape of plan (_compile)."""
+    binds through checks made for the types of `parameters`. Each runner is a closure, over the
+    plan's facts and the catalog, of code compiled once per shape of plan (_compile)."""
     signature = tuple(map(type, parameters)) \
         if type(parameters) is tuple or type(parameters) is list else None
     key = (catalog is not None, signature)
